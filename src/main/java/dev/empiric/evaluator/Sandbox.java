@@ -1,0 +1,304 @@
+package dev.empiric.evaluator;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs containers the way docs/sandbox.md requires: no network, read-only root, all capabilities
+ * dropped, no new privileges, an unprivileged user, pids/memory/CPU limits with no swap, a small
+ * tmpfs for /tmp, an init process, and our labels. Deadlines are enforced here, from outside, with
+ * SIGKILL. Container output is read through a bounded tail; files come out through tar, where
+ * symbolic links are skipped rather than followed.
+ */
+@ApplicationScoped
+public class Sandbox {
+
+    private static final Logger LOG = Logger.getLogger(Sandbox.class);
+    static final String LABEL_PLATFORM = "empiric.platform";
+    static final String LABEL_INSTANCE = "empiric.instance";
+    static final String LABEL_TRIAL = "empiric.trial";
+    static final String UNPRIVILEGED_USER = "65534:65534";
+
+    private final DockerClient docker;
+    private final InstanceIdentity instance;
+
+    Sandbox(DockerClient docker, InstanceIdentity instance) {
+        this.docker = docker;
+        this.instance = instance;
+    }
+
+    public record Limits(long memoryMb, double cpus, long pids) {}
+
+    public record Volume(String name, String target, boolean readOnly) {}
+
+    /** One container to run: a bind of {@code hostDir} (read-only) plus named volumes. */
+    public record Spec(String role, String image, List<String> command, List<String> env, String workingDir,
+            String hostDir, String hostDirTarget, List<Volume> volumes, Limits limits, Duration budget,
+            Map<String, String> labels) {}
+
+    public record Result(long exitCode, boolean timedOut, boolean oomKilled, double seconds, String output) {
+        /** Exit 137 is SIGKILL; without our deadline behind it, the kernel's OOM killer sent it. */
+        public boolean outOfMemory() {
+            return !timedOut && (oomKilled || exitCode == 137);
+        }
+    }
+
+    /** Labels that let a restarted server find and remove what this one created. */
+    public Map<String, String> labels(long trialId) {
+        Map<String, String> labels = new HashMap<>();
+        labels.put(LABEL_PLATFORM, "empiric");
+        labels.put(LABEL_INSTANCE, instance.id());
+        labels.put(LABEL_TRIAL, Long.toString(trialId));
+        return labels;
+    }
+
+    /** Runs a container to completion or to its deadline, and always removes it. */
+    public Result run(Spec spec, int outputLimitBytes) {
+        String id = create(spec, spec.command(), false);
+        try {
+            docker.startContainerCmd(id).exec();
+            boolean timedOut;
+            try (WaitContainerResultCallback wait = docker.waitContainerCmd(id).start()) {
+                timedOut = !wait.awaitCompletion(spec.budget().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                timedOut = true;
+            }
+            if (timedOut) {
+                kill(id);
+            }
+            InspectContainerResponse.ContainerState state = awaitStopped(id);
+            double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt());
+            long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
+            return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
+                    output(id, outputLimitBytes));
+        } finally {
+            remove(id);
+        }
+    }
+
+    /**
+     * Starts a container that only holds volumes mounted. A tmpfs volume loses its content when no
+     * container mounts it, so a keeper carries the recipe's output over to the scoring run and lets
+     * the server read results after both have exited.
+     */
+    public String startKeeper(String image, List<Volume> volumes, Map<String, String> labels) {
+        Spec spec = new Spec("keeper", image, List.of("sleep", "infinity"), List.of(), "/", null, null, volumes,
+                new Limits(32, 0.1, 8), Duration.ZERO, labels);
+        String id = create(spec, spec.command(), true);
+        docker.startContainerCmd(id).exec();
+        return id;
+    }
+
+    /** A volume on tmpfs: its size is a hard cap on what a run can write, and it never touches disk. */
+    public String createTmpfsVolume(String name, long sizeMb, Map<String, String> labels) {
+        docker.createVolumeCmd().withName(name).withDriver("local").withLabels(labels)
+                .withDriverOpts(Map.of("type", "tmpfs", "device", "tmpfs",
+                        "o", "size=" + sizeMb + "m,uid=65534,gid=65534,mode=0700"))
+                .exec();
+        return name;
+    }
+
+    public void removeVolume(String name) {
+        try {
+            docker.removeVolumeCmd(name).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            LOG.warnf("could not remove volume %s: %s", name, e.getMessage());
+        }
+    }
+
+    public void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            LOG.warnf("could not remove container %s: %s", containerId, e.getMessage());
+        }
+    }
+
+    /** Reads one regular file out of a container, at most {@code maxBytes}; links are refused. */
+    public Optional<byte[]> readFile(String containerId, String path, int maxBytes) throws IOException {
+        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
+                TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
+            TarArchiveEntry entry = tar.getNextEntry();
+            if (entry == null || !entry.isFile() || entry.getSize() > maxBytes) {
+                return Optional.empty();
+            }
+            return Optional.of(tar.readNBytes(maxBytes));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Total size of the regular files under {@code path}; links count for nothing. */
+    public long regularFileBytes(String containerId, String path) throws IOException {
+        long total = 0;
+        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
+                TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                if (entry.isFile()) {
+                    total += entry.getSize();
+                }
+            }
+        } catch (NotFoundException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    /** Removes every container and volume this server instance left behind (after a crash). */
+    public int removeLeftovers() {
+        Map<String, String> mine = Map.of(LABEL_INSTANCE, instance.id());
+        var containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec();
+        containers.forEach(container -> remove(container.getId()));
+        var volumes = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
+                .exec().getVolumes();
+        if (volumes != null) {
+            volumes.forEach(volume -> removeVolume(volume.getName()));
+        }
+        return containers.size() + (volumes == null ? 0 : volumes.size());
+    }
+
+    /** Containers of this instance that exist right now, running or not. */
+    public List<String> liveContainers() {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_INSTANCE, instance.id()))
+                .exec().stream().map(container -> container.getId()).toList();
+    }
+
+    /** Kills every running container of one trial, for cancellation. */
+    public void killTrial(long trialId) {
+        docker.listContainersCmd().withLabelFilter(Map.of(LABEL_INSTANCE, instance.id(), LABEL_TRIAL,
+                Long.toString(trialId))).exec().forEach(container -> kill(container.getId()));
+    }
+
+    public boolean ping() {
+        try {
+            docker.pingCmd().exec();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String create(Spec spec, List<String> command, boolean keeper) {
+        List<Mount> mounts = new ArrayList<>();
+        if (spec.hostDir() != null) {
+            mounts.add(new Mount().withType(MountType.BIND).withSource(spec.hostDir()).withTarget(spec.hostDirTarget())
+                    .withReadOnly(true));
+        }
+        for (Volume volume : spec.volumes()) {
+            mounts.add(new Mount().withType(MountType.VOLUME).withSource(volume.name()).withTarget(volume.target())
+                    .withReadOnly(volume.readOnly()));
+        }
+        long memory = spec.limits().memoryMb() * 1024 * 1024;
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode("none")
+                .withReadonlyRootfs(true)
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withPrivileged(false)
+                .withPidsLimit(spec.limits().pids())
+                .withMemory(memory)
+                .withMemorySwap(memory)
+                .withNanoCPUs((long) (spec.limits().cpus() * 1e9))
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=64m"))
+                .withInit(true)
+                .withMounts(mounts)
+                // Docker keeps at most this much of what a container prints: a flood cannot fill the disk.
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "1m", "max-file", "1")));
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.put("empiric.role", spec.role());
+        return docker.createContainerCmd(spec.image())
+                .withCmd(command)
+                .withEnv(spec.env())
+                .withWorkingDir(spec.workingDir())
+                .withUser(UNPRIVILEGED_USER)
+                .withLabels(labels)
+                .withNetworkDisabled(true)
+                .withHostConfig(host)
+                .withAttachStdout(!keeper)
+                .withAttachStderr(!keeper)
+                .exec()
+                .getId();
+    }
+
+    private void kill(String id) {
+        try {
+            docker.killContainerCmd(id).withSignal("SIGKILL").exec();
+        } catch (RuntimeException e) {
+            // it may have exited between the deadline and the kill
+            LOG.debugf("kill %s: %s", id, e.getMessage());
+        }
+    }
+
+    private InspectContainerResponse.ContainerState awaitStopped(String id) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+            if (!Boolean.TRUE.equals(state.getRunning()) || Instant.now().isAfter(deadline)) {
+                return state;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return state;
+            }
+        }
+    }
+
+    private String output(String id, int limitBytes) {
+        BoundedTail tail = new BoundedTail(limitBytes);
+        try (ResultCallback.Adapter<Frame> callback = docker.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                .withFollowStream(false).exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        tail.append(frame.getPayload());
+                    }
+                })) {
+            callback.awaitCompletion(20, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            return "[output could not be read: " + e.getMessage() + "]";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return tail.toString();
+    }
+
+    private static double secondsBetween(String started, String finished) {
+        try {
+            return Duration.between(Instant.parse(started), Instant.parse(finished)).toNanos() / 1e9;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.empiric.trial;
+
+import dev.empiric.EmpiricConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.patch.Patch;
+import org.eclipse.jgit.patch.PatchApplier;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Trials as git commits: one bare repository per campaign, each trial a commit whose parent is its
+ * parent trial's commit, under {@code refs/trials/<number>}; {@code refs/heads/best} follows the
+ * incumbent. Diffs are applied in memory with JGit, never through a shell or a working tree.
+ */
+@ApplicationScoped
+public class GitTrialStore {
+
+    private static final PersonIdent SERVER = new PersonIdent("Empiric", "server@empiric.invalid");
+    private final Path root;
+    private final Map<Long, Repository> open = new ConcurrentHashMap<>();
+
+    GitTrialStore(EmpiricConfig config) {
+        this.root = config.dataDir().resolve("repos").toAbsolutePath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path repositoryPath(long campaignId) {
+        return root.resolve("campaign-" + campaignId + ".git");
+    }
+
+    /** Creates the campaign's repository with the starting recipe as its first commit (trial 0). */
+    public String initialise(long campaignId, Path recipeDir, String message) {
+        Path path = repositoryPath(campaignId);
+        try {
+            Files.createDirectories(root);
+            Repository repository = new FileRepository(path.toFile());
+            repository.create(true);
+            open.put(campaignId, repository);
+            try (ObjectInserter inserter = repository.newObjectInserter()) {
+                ObjectId tree = insertTree(inserter, recipeDir);
+                ObjectId commit = insertCommit(inserter, tree, null, SERVER, message);
+                inserter.flush();
+                setRef(repository, "refs/trials/0", commit);
+                setRef(repository, "refs/heads/best", commit);
+                repository.updateRef(Constants.HEAD).link("refs/heads/best");
+                return commit.name();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the repository for campaign " + campaignId, e);
+        }
+    }
+
+    /**
+     * Applies {@code patch} onto {@code parentCommit} and commits the result under the trial's ref.
+     * The caller has already checked the patch against the environment's {@link DiffPolicy}.
+     */
+    public String commitTrial(long campaignId, String parentCommit, Patch patch, int number, String author,
+            String message) throws EditRejected {
+        Repository repository = repository(campaignId);
+        try (ObjectInserter inserter = repository.newObjectInserter(); RevWalk walk = new RevWalk(repository)) {
+            RevCommit parent = walk.parseCommit(ObjectId.fromString(parentCommit));
+            PatchApplier.Result result = new PatchApplier(repository, parent.getTree(), inserter).applyPatch(patch);
+            if (!result.getErrors().isEmpty()) {
+                throw new EditRejected(Label.INVALID_PATCH, "the diff does not apply to trial's parent: "
+                        + result.getErrors().stream().map(Object::toString).distinct().limit(5).toList());
+            }
+            if (result.getTreeId().equals(parent.getTree())) {
+                throw new EditRejected(Label.INVALID_PATCH, "the diff changes nothing");
+            }
+            PersonIdent agent = new PersonIdent(author, author + "@agents.empiric.invalid", Instant.now(), ZoneOffset.UTC);
+            ObjectId commit = insertCommit(inserter, result.getTreeId(), parent, agent, message);
+            inserter.flush();
+            setRef(repository, "refs/trials/" + number, commit);
+            return commit.name();
+        } catch (IOException e) {
+            // JGit reports malformed hunks as exceptions; to the agent that is a patch that does not apply.
+            throw new EditRejected(Label.INVALID_PATCH, "the diff could not be applied: " + e.getMessage());
+        }
+    }
+
+    public void markBest(long campaignId, String commit) {
+        try {
+            setRef(repository(campaignId), "refs/heads/best", ObjectId.fromString(commit));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the commit's files into {@code target}: regular files only, never links. */
+    public void checkout(long campaignId, String commit, Path target) {
+        for (Map.Entry<String, byte[]> file : files(campaignId, commit).entrySet()) {
+            Path destination = target.resolve(file.getKey()).normalize();
+            if (!destination.startsWith(target)) {
+                throw new IllegalStateException("refusing to write outside the work tree: " + file.getKey());
+            }
+            try {
+                Files.createDirectories(destination.getParent());
+                Files.write(destination, file.getValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Every file of the commit by path, for check-outs and for specialists that read the recipe. */
+    public Map<String, byte[]> files(long campaignId, String commit) {
+        Repository repository = repository(campaignId);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository);
+                ObjectReader reader = repository.newObjectReader()) {
+            tree.addTree(walk.parseCommit(ObjectId.fromString(commit)).getTree());
+            tree.setRecursive(true);
+            while (tree.next()) {
+                FileMode mode = tree.getFileMode(0);
+                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                    throw new IllegalStateException("commit " + commit + " holds a non-regular file: " + tree.getPathString());
+                }
+                files.put(tree.getPathString(), reader.open(tree.getObjectId(0)).getBytes());
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String readFile(long campaignId, String commit, String path) {
+        byte[] content = files(campaignId, commit).get(path);
+        return content == null ? null : new String(content, StandardCharsets.UTF_8);
+    }
+
+    /** Parses a unified diff; a body with no file changes is not a diff. */
+    public static Patch parse(String diff) {
+        Patch patch = new Patch();
+        try {
+            patch.parse(new ByteArrayInputStream(diff.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return patch;
+    }
+
+    public boolean isHealthy() {
+        return Files.isDirectory(root) ? Files.isWritable(root) : Files.isWritable(root.getParent());
+    }
+
+    private Repository repository(long campaignId) {
+        return open.computeIfAbsent(campaignId, id -> {
+            Path path = repositoryPath(id);
+            if (!Files.isDirectory(path)) {
+                throw new IllegalStateException("campaign " + id + " has no repository at " + path);
+            }
+            try {
+                return new FileRepository(path.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static ObjectId insertTree(ObjectInserter inserter, Path dir) throws IOException {
+        TreeFormatter tree = new TreeFormatter();
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(dir)) {
+            // git orders tree entries by name, with directories compared as if they ended in '/'.
+            entries = list.sorted((a, b) -> gitName(a).compareTo(gitName(b))).toList();
+        }
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            if (Files.isSymbolicLink(entry)) {
+                throw new IOException("the starting recipe may not contain symlinks: " + entry);
+            } else if (Files.isDirectory(entry)) {
+                if (name.equals("__pycache__")) {
+                    continue;
+                }
+                tree.append(name, FileMode.TREE, insertTree(inserter, entry));
+            } else {
+                FileMode mode = Files.isExecutable(entry) ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE;
+                tree.append(name, mode, inserter.insert(Constants.OBJ_BLOB, Files.readAllBytes(entry)));
+            }
+        }
+        return inserter.insert(tree);
+    }
+
+    private static String gitName(Path path) {
+        return path.getFileName().toString() + (Files.isDirectory(path) ? "/" : "");
+    }
+
+    private static ObjectId insertCommit(ObjectInserter inserter, ObjectId tree, RevCommit parent, PersonIdent author,
+            String message) throws IOException {
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(tree);
+        if (parent != null) {
+            commit.setParentId(parent);
+        }
+        commit.setAuthor(author);
+        commit.setCommitter(new PersonIdent(SERVER, Instant.now(), ZoneOffset.UTC));
+        commit.setMessage(message);
+        return inserter.insert(commit);
+    }
+
+    private static void setRef(Repository repository, String name, ObjectId id) throws IOException {
+        RefUpdate update = repository.updateRef(name);
+        update.setNewObjectId(id);
+        update.setForceUpdate(true);
+        RefUpdate.Result result = update.update();
+        if (result == RefUpdate.Result.LOCK_FAILURE || result == RefUpdate.Result.IO_FAILURE
+                || result == RefUpdate.Result.REJECTED) {
+            throw new IOException("could not update " + name + ": " + result);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        open.values().forEach(Repository::close);
+    }
+}
