@@ -34,6 +34,7 @@ N_LAYERS = 2
 N_HEADS = 4
 MLP_RATIO = 3
 CONTEXT_LENGTH = 64
+TIE_EMBEDDINGS = False
 # sched
 STEPS = 400
 WARMUP_STEPS = 20
@@ -98,7 +99,8 @@ class ByteGPT(nn.Module):
                                      for _ in range(layers)])
         self.ln = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, VOCAB, bias=False)
-        self.head.weight = self.tok.weight  # tied input and output embeddings
+        if TIE_EMBEDDINGS:
+            self.head.weight = self.tok.weight  # one matrix for input and output embeddings
         self.apply(self._init)
 
     @staticmethod
@@ -171,7 +173,8 @@ def main():
     generator = torch.Generator().manual_seed(seed)
 
     train, val = load_bytes(data_dir)
-    model = ByteGPT(EMBED_DIM, N_LAYERS, N_HEADS, CONTEXT_LENGTH, MLP_RATIO, DROPOUT)
+    dim = -(-EMBED_DIM // N_HEADS) * N_HEADS  # round the width up to a multiple of the heads
+    model = ByteGPT(dim, N_LAYERS, N_HEADS, CONTEXT_LENGTH, MLP_RATIO, DROPOUT)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{n_params} parameters, {len(train)} training bytes, threads {torch.get_num_threads()}")
     optimizer = make_optimizer(model)

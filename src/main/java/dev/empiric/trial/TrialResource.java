@@ -11,6 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 
 @Path("/api/trials/{id}")
 public class TrialResource {
@@ -20,11 +21,20 @@ public class TrialResource {
     private final TrialService trials;
     private final TrialLogs logs;
     private final Sandbox sandbox;
+    private final GitTrialStore store;
 
-    TrialResource(TrialService trials, TrialLogs logs, Sandbox sandbox) {
+    TrialResource(TrialService trials, TrialLogs logs, Sandbox sandbox, GitTrialStore store) {
         this.trials = trials;
         this.logs = logs;
         this.sandbox = sandbox;
+        this.store = store;
+    }
+
+    private static String committed(Trial trial) {
+        if (trial.commitId == null) {
+            throw ApiException.conflict("trial " + trial.id + " was " + trial.label + " and has no commit");
+        }
+        return trial.commitId;
     }
 
     @GET
@@ -50,6 +60,27 @@ public class TrialResource {
         }
         Trial trial = trials.find(id);
         return logs.tail(trial.campaignId, trial.number, bytes);
+    }
+
+    /** Paths of the files in the trial's commit: what an agent edits to build on this trial. */
+    @GET
+    @Path("/files")
+    public List<String> files(@PathParam("id") long id) {
+        Trial trial = trials.find(id);
+        return List.copyOf(store.files(trial.campaignId, committed(trial)).keySet());
+    }
+
+    /** One file of the trial's commit, as the recipe container saw it. */
+    @GET
+    @Path("/files/{path: .+}")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String file(@PathParam("id") long id, @PathParam("path") String path) {
+        Trial trial = trials.find(id);
+        String content = store.readFile(trial.campaignId, committed(trial), path);
+        if (content == null) {
+            throw ApiException.notFound("trial " + id + " has no file '" + path + "'");
+        }
+        return content;
     }
 
     @POST

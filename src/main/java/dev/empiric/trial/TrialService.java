@@ -101,12 +101,12 @@ public class TrialService {
         trial.idempotencyKey = idempotencyKey;
         trial.requestHash = requestHash;
         try {
+            new DiffPolicy(environment.spec().editable(), environment.spec().artifact() != null
+                    && environment.spec().artifact().allowBinary()).check(patch);
             if (!patch.getErrors().isEmpty()) {
                 throw new EditRejected(Label.INVALID_PATCH, "the diff is malformed: "
                         + patch.getErrors().stream().map(Object::toString).limit(3).toList());
             }
-            new DiffPolicy(environment.spec().editable(), environment.spec().artifact() != null
-                    && environment.spec().artifact().allowBinary()).check(patch);
             trial.commitId = store.commitTrial(campaignId, parent.commitId, patch, trial.number, trial.specialist,
                     commitMessage(trial));
             trial.state = TrialState.QUEUED;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmark: the platform's overhead per trial against a bare `docker run` of the same two containers.
+# Starts its own server on a free port with a throw-away data directory; prints a table.
+#   bash src/scripts/bench-overhead.sh [runs]      (default 20)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/common.sh"
+cd "$here/../.."
+bash "$here/setup.sh"
+JAVA_HOME="$(find_jdk)"
+export JAVA_HOME
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -ntp package -DskipTests
+python3 "$here/bench_overhead.py" "${1:-20}"

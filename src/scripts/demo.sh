@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The main job: starts the Empiric server and a demo campaign on the bundled `digits` environment,
+# then follows it live. The server keeps running (web UI and API on http://localhost:8080) until
+# Ctrl-C. Data goes to trials/ (set EMPIRIC_DATA_DIR to change it).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/common.sh"
+cd "$here/../.."
+
+bash "$here/setup.sh"
+JAVA_HOME="$(find_jdk)"
+export JAVA_HOME
+if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]; then
+  log "building the server"
+  ./mvnw -B -q -ntp package -DskipTests
+fi
+port="${PORT:-8080}"
+api="http://localhost:$port/api"
+"$JAVA_HOME/bin/java" -jar target/quarkus-app/quarkus-run.jar &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+for _ in $(seq 1 120); do
+  curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { log "the server did not start"; exit 1; }
+  sleep 1
+done
+log "server ready: http://localhost:$port  (API $api, OpenAPI /q/openapi)"
+
+campaign=$(curl -fs -X POST "$api/campaigns" -H 'Content-Type: application/json' \
+  -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+log "campaign $campaign on digits: baseline queued"
+python3 "$here/demo_trials.py" "$api" "$campaign"
+log "the server keeps running; Ctrl-C stops it"
+wait $server

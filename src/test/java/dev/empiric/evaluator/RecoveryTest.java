@@ -1,0 +1,82 @@
+package dev.empiric.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.empiric.environment.EnvironmentCatalog;
+import dev.empiric.support.Api;
+import dev.empiric.support.Diffs;
+import dev.empiric.support.FreshDataDir;
+import dev.empiric.trial.Trial;
+import dev.empiric.trial.TrialService;
+import dev.empiric.trial.TrialState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a restarted server does about the state a crashed one left: its containers are removed, its
+ * RUNNING trials get another attempt (or a label once attempts run out), and nothing is lost.
+ */
+@QuarkusTest
+@QuarkusTestResource(FreshDataDir.class)
+class RecoveryTest {
+
+    @Inject
+    Sandbox sandbox;
+
+    @Inject
+    TrialService trials;
+
+    @Inject
+    EnvironmentCatalog catalog;
+
+    @Test
+    void containersLeftByACrashedRunAreRemoved() {
+        Api.measuredCampaign("digits", null); // builds the image the keeper runs
+        String keeper = sandbox.startKeeper(catalog.find("digits").orElseThrow().recipeImage(), List.of(),
+                sandbox.labels(12345));
+        assertTrue(sandbox.liveContainers().contains(keeper));
+        assertEquals(1, sandbox.removeLeftovers());
+        assertFalse(sandbox.liveContainers().contains(keeper));
+    }
+
+    @Test
+    void anInterruptedTrialIsRequeuedAndRunsAgain() {
+        long campaign = Api.measuredCampaign("digits", null);
+        JsonPath first = Api.run(campaign, "more epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 14"));
+        long id = first.getLong("id");
+        // As a kill -9 leaves it: RUNNING in the store, with one attempt spent.
+        QuarkusTransaction.requiringNew().run(() -> {
+            Trial trial = Trial.findById(id);
+            trial.state = TrialState.RUNNING;
+            trial.label = null;
+        });
+        assertEquals(1, trials.recoverInterrupted());
+        JsonPath again = Api.await(id);
+        assertEquals("FINISHED", again.getString("state"));
+        assertEquals(2, again.getInt("attempts"));
+        assertEquals(first.getDouble("score"), again.getDouble("score"), 1e-12);
+        assertTrue(again.getString("notes").contains("interrupted by a server stop; re-queued"), again.getString("notes"));
+    }
+
+    @Test
+    void aTrialOutOfAttemptsIsLabelledInfraErrorNotLost() {
+        long campaign = Api.measuredCampaign("digits", null);
+        long id = Api.run(campaign, "fewer epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 9")).getLong("id");
+        QuarkusTransaction.requiringNew().run(() -> {
+            Trial trial = Trial.findById(id);
+            trial.state = TrialState.RUNNING;
+            trial.attempts = 3;
+        });
+        trials.recoverInterrupted();
+        JsonPath trial = Api.trial(id);
+        assertEquals("FINISHED", trial.getString("state"));
+        assertEquals("INFRA_ERROR", trial.getString("label"));
+    }
+}

@@ -1,0 +1,228 @@
+package dev.empiric.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.empiric.EmpiricConfig;
+import dev.empiric.support.Api;
+import dev.empiric.support.Diffs;
+import dev.empiric.support.FreshDataDir;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Trials on the digits environment through the REST API, each evaluated in real sandboxed
+ * containers: every label the evaluator can give, and the attacks a hostile recipe may try.
+ */
+@QuarkusTest
+@QuarkusTestResource(FreshDataDir.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SandboxedEvaluationTest {
+
+    private static final int RECIPE_BUDGET_SECONDS = 8;
+    private static final String MAIN = "def main():\n";
+
+    @Inject
+    Sandbox sandbox;
+
+    @Inject
+    DockerClient docker;
+
+    @Inject
+    InstanceIdentity instance;
+
+    @Inject
+    EmpiricConfig config;
+
+    long campaign;
+    double baselineScore;
+
+    @BeforeEach
+    void measureBaseline() { // not @BeforeAll: RestAssured learns the test port only per test
+        if (campaign != 0) {
+            return;
+        }
+        campaign = Api.measuredCampaign("digits", Map.of("recipeSeconds", RECIPE_BUDGET_SECONDS, "memoryMb", 256));
+        baselineScore = Api.awaitNumber(campaign, 0).getDouble("score");
+    }
+
+    @AfterEach
+    void noContainerOrVolumeOfOursIsLeft() {
+        assertEquals(List.of(), sandbox.liveContainers());
+        var volumes = docker.listVolumesCmd().withFilter("label", List.of("empiric.instance=" + instance.id())).exec()
+                .getVolumes();
+        assertTrue(volumes == null || volumes.isEmpty(), "volumes left: " + volumes);
+    }
+
+    /** A diff that inserts {@code code} as the first statements of main(). */
+    private static String atStartOfMain(String code) {
+        return Diffs.digits(MAIN, MAIN + code.indent(4));
+    }
+
+    @Test
+    void anImprovingDiffIsKeptAndBecomesTheBest() throws Exception {
+        long campaign = Api.measuredCampaign("digits", null); // its own: the others compare against the baseline
+        JsonPath trial = Api.run(campaign, "higher learning rate with momentum",
+                Diffs.digits("LEARNING_RATE = 0.01\nMOMENTUM = 0.0", "LEARNING_RATE = 0.1\nMOMENTUM = 0.9"));
+        assertEquals("KEEP", trial.getString("label"), trial.prettify());
+        assertTrue(trial.getDouble("score") > Api.awaitNumber(campaign, 0).getDouble("score") + 0.05, trial.prettify());
+        assertTrue(trial.getDouble("deltaVsBest") > 0);
+        assertTrue(trial.getDouble("recipeSeconds") > 0 && trial.getDouble("scoringSeconds") > 0);
+        assertTrue(trial.getLong("artifactBytes") > 1000);
+
+        JsonPath campaignView = io.restassured.RestAssured.get("/api/campaigns/" + campaign).jsonPath();
+        assertEquals(trial.getInt("number"), campaignView.getInt("bestNumber"));
+
+        File repository = config.dataDir().resolve("repos/campaign-" + campaign + ".git").toFile();
+        try (Repository git = new FileRepository(repository); RevWalk walk = new RevWalk(git)) {
+            ObjectId best = git.resolve("refs/heads/best");
+            assertEquals(trial.getString("commit"), best.name());
+            assertEquals(Api.awaitNumber(campaign, 0).getString("commit"),
+                    walk.parseCommit(best).getParent(0).name(), "a trial's commit sits on its parent's commit");
+            assertEquals(best, git.resolve("refs/trials/" + trial.getInt("number")));
+        }
+    }
+
+    @Test
+    void aWorseDiffIsDiscarded() {
+        JsonPath trial = Api.run(campaign, "fewer epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 8"));
+        assertEquals("DISCARD", trial.getString("label"), trial.prettify());
+        assertTrue(trial.getDouble("score") < baselineScore);
+        assertTrue(trial.getDouble("deltaVsBest") < 0);
+    }
+
+    @Test
+    void aRecipeThatExitsNonZeroIsACrash() {
+        JsonPath trial = Api.run(campaign, "crash", atStartOfMain("raise SystemExit(3)"));
+        assertEquals("CRASH", trial.getString("label"));
+        assertTrue(trial.getString("notes").contains("exited with 3"), trial.getString("notes"));
+    }
+
+    @Test
+    void aRecipeThatSleepsIsKilledAtItsBudget() {
+        JsonPath trial = Api.run(campaign, "sleep forever, ignoring SIGTERM", atStartOfMain("""
+                import signal
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                time.sleep(100000)"""));
+        assertEquals("RECIPE_TIMEOUT", trial.getString("label"));
+        Duration took = Duration.between(Instant.parse(trial.getString("startedAt")),
+                Instant.parse(trial.getString("finishedAt")));
+        assertTrue(took.toSeconds() < RECIPE_BUDGET_SECONDS + 8, "killed " + took + " after start");
+    }
+
+    @Test
+    void aRecipeThatAllocatesPastItsMemoryIsOom() {
+        JsonPath trial = Api.run(campaign, "allocate 2 GB", atStartOfMain("hog = np.ones((256, 1024, 1024))"));
+        assertEquals("OOM", trial.getString("label"), trial.prettify());
+    }
+
+    @Test
+    void aForkBombHitsThePidsLimit() {
+        JsonPath trial = Api.run(campaign, "fork without end", atStartOfMain("""
+                while True:
+                    os.fork()"""));
+        assertTrue(List.of("CRASH", "RECIPE_TIMEOUT", "OOM").contains(trial.getString("label")), trial.prettify());
+    }
+
+    @Test
+    void printedOrPlantedScoresDoNotCount() {
+        JsonPath trial = Api.run(campaign, "claim a perfect score", atStartOfMain("""
+                print('{"nonce": "guess", "metrics": {"accuracy": 1.0}}')
+                print("accuracy: 1.0")
+                with open(os.path.join(os.environ["EMPIRIC_OUT"], "result.json"), "w") as fake:
+                    fake.write('{"nonce": "guess", "metrics": {"accuracy": 1.0}}')
+                try:
+                    open("/result/result.json", "w").write('{"metrics": {"accuracy": 1.0}}')
+                    print("result: WRITTEN")
+                except OSError as e:
+                    print("result: blocked", e)"""));
+        assertEquals("DISCARD", trial.getString("label"), trial.prettify());
+        assertEquals(baselineScore, trial.getDouble("score"), 1e-12, "the same training scores the same");
+        assertTrue(Api.log(trial.getLong("id")).contains("result: blocked"));
+    }
+
+    @Test
+    void theRecipeCannotReachTheNetworkTheHiddenDataOrTheHost() {
+        JsonPath trial = Api.run(campaign, "probe the sandbox", atStartOfMain("""
+                import socket, glob
+                def probe(name, attempt):
+                    try:
+                        attempt()
+                        print(name + ": OPEN")
+                    except Exception as e:
+                        print(name + ": blocked", type(e).__name__)
+                probe("socket", lambda: socket.create_connection(("1.1.1.1", 53), timeout=2))
+                probe("hidden", lambda: open("/hidden/test.npz", "rb").read())
+                probe("scorer", lambda: open("/opt/scorer/score.py").read())
+                probe("bundled", lambda: __import__("sklearn.datasets", fromlist=["load_digits"]).load_digits())
+                probe("rootfs", lambda: open("/etc/empiric-was-here", "w").write("x"))
+                probe("recipe", lambda: open("train.py", "a").write("# edited at run time"))
+                probe("docker", lambda: socket.socket(socket.AF_UNIX).connect("/var/run/docker.sock"))
+                print("hidden files visible:", glob.glob("/hidden/*") + glob.glob("/opt/scorer/*"))"""));
+        String log = Api.log(trial.getLong("id"));
+        for (String probe : List.of("socket", "hidden", "scorer", "bundled", "rootfs", "recipe", "docker")) {
+            assertTrue(log.contains(probe + ": blocked"), probe + " was not blocked:\n" + log);
+        }
+        assertFalse(log.contains(": OPEN"), log);
+        assertTrue(log.contains("hidden files visible: []"), log);
+        assertEquals("DISCARD", trial.getString("label"), trial.prettify());
+    }
+
+    @Test
+    void aSyntaxErrorFailsPreflightBeforeAnyRun() {
+        JsonPath trial = Api.run(campaign, "broken syntax", Diffs.digits("EPOCHS = 10", "EPOCHS = = 10"));
+        assertEquals("PREFLIGHT_FAILED", trial.getString("label"));
+        assertNull(trial.get("recipeSeconds"));
+    }
+
+    @Test
+    void aRecipeThatWritesNoModelGetsNoScore() {
+        JsonPath trial = Api.run(campaign, "skip training", atStartOfMain("return"));
+        assertEquals("NO_SCORE", trial.getString("label"));
+        assertTrue(trial.getString("notes").contains("no model.npz"), trial.getString("notes"));
+    }
+
+    @Test
+    void anOversizedModelIsSizeBlocked() {
+        JsonPath trial = Api.run(campaign, "a much wider layer", Diffs.digits("HIDDEN_UNITS = 32", "HIDDEN_UNITS = 2048"));
+        assertEquals("SIZE_BLOCKED", trial.getString("label"), trial.prettify());
+        assertTrue(trial.getLong("artifactBytes") > 262144);
+    }
+
+    @Test
+    void aModelUnderTheAccuracyGateFailsIt() {
+        JsonPath trial = Api.run(campaign, "one epoch", Diffs.digits("EPOCHS = 10", "EPOCHS = 1"));
+        assertEquals("GATE_FAILED", trial.getString("label"), trial.prettify());
+        assertTrue(trial.getString("notes").contains("misses the gate"));
+    }
+
+    @Test
+    void aFloodOfOutputKeepsOnlyABoundedTail() {
+        JsonPath trial = Api.run(campaign, "print 20 MB", atStartOfMain("""
+                import sys
+                for _ in range(20 * 1024):
+                    sys.stdout.write("x" * 1023 + "\\n")"""));
+        assertEquals("DISCARD", trial.getString("label"), trial.prettify());
+        String log = Api.log(trial.getLong("id"));
+        assertTrue(log.length() < 1024 * 1024, "log tail is " + log.length() + " characters");
+        assertTrue(log.contains("trained in"), "the end of the output survives the flood");
+    }
+}
