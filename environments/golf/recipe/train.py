@@ -34,9 +34,9 @@ N_LAYERS = 2
 N_HEADS = 4
 MLP_RATIO = 3
 CONTEXT_LENGTH = 64
-TIE_EMBEDDINGS = False
+OUTPUT_HEAD = "untied"
 # sched
-STEPS = 400
+STEPS = 600
 WARMUP_STEPS = 20
 LR_DECAY = "cosine"
 MIN_LR_RATIO = 0.1
@@ -44,6 +44,8 @@ MIN_LR_RATIO = 0.1
 BATCH_SIZE = 32
 # reg
 DROPOUT = 0.0
+# runtime (small matrices: one thread is as fast as two and immune to CPU-quota thrashing)
+THREADS = 1
 # logging
 EVAL_EVERY = 100
 LOCAL_VAL_BYTES = 32768
@@ -99,7 +101,7 @@ class ByteGPT(nn.Module):
                                      for _ in range(layers)])
         self.ln = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, VOCAB, bias=False)
-        if TIE_EMBEDDINGS:
+        if OUTPUT_HEAD == "tied":
             self.head.weight = self.tok.weight  # one matrix for input and output embeddings
         self.apply(self._init)
 
@@ -169,6 +171,7 @@ def main():
     seed = int(os.environ.get("EMPIRIC_SEED", "0"))
     data_dir = os.environ.get("EMPIRIC_DATA", "/data")
     out_dir = os.environ.get("EMPIRIC_OUT", "/work/out")
+    torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
 

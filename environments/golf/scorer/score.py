@@ -41,24 +41,6 @@ class Illegal(Exception):
     pass
 
 
-def cpu_threads():
-    """Threads for torch: OMP_NUM_THREADS if set, else the container's CPU quota (cgroup v2/v1)."""
-    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
-        return max(1, int(os.environ["OMP_NUM_THREADS"]))
-    for path in ("/sys/fs/cgroup/cpu.max", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"):
-        try:
-            with open(path) as f:
-                fields = f.read().split()
-            if path.endswith("cpu.max") and fields[0] != "max":
-                return max(1, math.ceil(int(fields[0]) / int(fields[1])))
-            if path.endswith("quota_us") and int(fields[0]) > 0:
-                with open("/sys/fs/cgroup/cpu/cpu.cfs_period_us") as f:
-                    return max(1, math.ceil(int(fields[0]) / int(f.read())))
-        except (OSError, ValueError, IndexError):
-            continue
-    return 1
-
-
 def write_result(**fields):
     fields["nonce"] = os.environ["EMPIRIC_NONCE"]
     with open(os.environ["EMPIRIC_RESULT"], "w") as f:
@@ -118,7 +100,7 @@ def main():
     if not os.path.isfile(path) or os.path.islink(path):
         write_result(error="the recipe wrote no model.pt")
         return
-    torch.set_num_threads(cpu_threads())
+    torch.set_num_threads(1)  # small batches: one thread is fastest and deterministic
     started = time.time()
     try:
         model = torch.jit.load(path, map_location="cpu")

@@ -31,7 +31,7 @@ INIT_SCALE = 1.0
 EPOCHS = 20
 LR_SCHEDULE = "constant"
 # data
-STANDARDIZE = True
+NORMALIZATION = "standard"
 VALIDATION_FRACTION = 0.0
 # reg
 WEIGHT_DECAY = 0.0001
@@ -124,8 +124,11 @@ def train_task(x_all, y_all, n_classes, rng):
     order = rng.permutation(len(x_all))
     n_val = int(len(x_all) * VALIDATION_FRACTION)
     val, train = order[:n_val], order[n_val:]
-    if STANDARDIZE:
+    if NORMALIZATION == "standard":
         mean, scale = x_all[train].mean(axis=0), x_all[train].std(axis=0) + 1e-6
+    elif NORMALIZATION == "minmax":
+        low, high = x_all[train].min(axis=0), x_all[train].max(axis=0)
+        mean, scale = low, (high - low) + 1e-6
     else:
         mean, scale = np.zeros(x_all.shape[1], np.float32), np.ones(x_all.shape[1], np.float32)
     x, y = (x_all[train] - mean) / scale, y_all[train]

@@ -38,6 +38,8 @@ BATCH_SIZE = 32
 AUGMENT_SHIFT = 1
 # reg
 DROPOUT = 0.1
+# runtime
+THREADS = 1
 
 
 class DigitNet(nn.Module):
@@ -126,6 +128,7 @@ def main():
     seed = int(os.environ.get("EMPIRIC_SEED", "0"))
     data_dir = os.environ.get("EMPIRIC_DATA", "/data")
     out_dir = os.environ.get("EMPIRIC_OUT", "/work/out")
+    torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     started = time.time()

@@ -112,7 +112,7 @@ public class TrialEvaluator {
     private Evaluation measure(EvaluationJob job, Path tree, long codeBytes) throws IOException {
         EnvironmentSpec spec = job.environment().spec();
         int repeats = job.isBaseline() ? baselineRepeats(spec, job.settings()) : 1;
-        List<Map<String, Double>> runs = new ArrayList<>();
+        List<Map<String, Double>> runs = null;
         List<Double> repeatScores = new ArrayList<>();
         for (int repeat = 0; repeat < repeats; repeat++) {
             List<Map<String, Double>> repeatRuns = new ArrayList<>();
@@ -123,16 +123,22 @@ public class TrialEvaluator {
                 }
                 repeatRuns.add(result.metrics());
             }
-            runs.addAll(repeatRuns);
+            if (runs == null) {
+                runs = repeatRuns;
+            }
             repeatScores.add(mean(repeatRuns, spec.metric().name()));
         }
+        // The incumbent is scored on the environment's seeds, exactly as every trial is; the repeats
+        // on shifted seeds only measure how much the score moves when nothing but the seed changes.
         Map<String, Double> metrics = aggregate(runs);
         List<String> notes = new ArrayList<>();
         Double noise = null;
         if (repeats > 1) {
             noise = standardDeviation(repeatScores);
             metrics.put("noise_floor", noise);
-            notes.add("baseline measured " + repeats + " times: " + repeatScores + ", noise floor " + format(noise));
+            notes.add("baseline measured on " + repeats + " seed sets: " + repeatScores.stream().map(TrialEvaluator::format)
+                    .toList() + "; noise floor (standard deviation) " + format(noise)
+                    + "; scored on the environment's seeds like every trial");
         }
         Double score = metrics.get(spec.metric().name());
         Evaluation evaluation = new Evaluation(null, score, metrics.get(spec.metric().name() + "_std"), metrics,
