@@ -108,7 +108,7 @@ public final class LineageMarkdown {
 
     private static void leaderboard(StringBuilder md, LineageView view) {
         md.append("\n## Top ").append(view.leaderboard().size()).append(" kept trials\n");
-        md.append("| # | ").append(view.task().metric()).append(" | Δ | specialist | hypothesis |\n");
+        md.append("| # | ").append(view.task().metric()).append(" | Δ vs the best it beat | specialist | hypothesis |\n");
         md.append("|---|---|---|---|---|\n");
         for (LineageEntry entry : view.leaderboard()) {
             md.append("| ").append(entry.number()).append(" | ").append(number(entry.score())).append(" | ")

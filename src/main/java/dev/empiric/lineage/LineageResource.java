@@ -11,6 +11,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The lineage view over REST, so that an external agent reads exactly what an internal specialist
@@ -33,6 +36,9 @@ public class LineageResource {
     @Produces({MediaType.APPLICATION_JSON, LineageMarkdown.MEDIA_TYPE})
     @Operation(summary = "The lineage view a specialist is given before it proposes: task, best, leaderboard,"
             + " chain to the best, the best's children, recent trials, its own failures, label counts")
+    @APIResponse(responseCode = "200", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LineageView.class)),
+            @Content(mediaType = LineageMarkdown.MEDIA_TYPE, schema = @Schema(implementation = String.class))})
     public Response view(@PathParam("id") long id, @QueryParam("specialist") String specialist,
             @QueryParam("top") String top, @QueryParam("recent") String recent,
             @QueryParam("ownFailures") String ownFailures, @QueryParam("children") String children,
