@@ -24,7 +24,8 @@ public record TrialView(long id, long campaignId, int number, Integer parent, St
                 trial.artifactBytes, trial.attempts);
     }
 
-    static Map<String, Double> metrics(String json) {
+    /** Parses the metrics column; the lineage view reads it without loading whole trials. */
+    public static Map<String, Double> metrics(String json) {
         if (json == null || json.isBlank()) {
             return Map.of();
         }

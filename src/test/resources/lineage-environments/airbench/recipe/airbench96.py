@@ -1,0 +1,3 @@
+LR = 11.0
+EPOCHS = 42
+CUTOUT = 12
