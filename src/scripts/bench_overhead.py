@@ -80,7 +80,7 @@ def main():
     port = free_port()
     data = tempfile.mkdtemp(prefix="empiric-bench-")
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
-    server = subprocess.Popen([java, f"-Dquarkus.http.port={port}", f"-Dempiric.data-dir={data}",
+    server = subprocess.Popen([java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", f"-Dquarkus.http.port={port}", f"-Dempiric.data-dir={data}",
                                "-jar", "target/quarkus-app/quarkus-run.jar"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     api = f"http://localhost:{port}/api"

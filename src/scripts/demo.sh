@@ -16,7 +16,7 @@ if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newe
 fi
 port="${PORT:-8080}"
 api="http://localhost:$port/api"
-"$JAVA_HOME/bin/java" -jar target/quarkus-app/quarkus-run.jar &
+"$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
 for _ in $(seq 1 120); do
