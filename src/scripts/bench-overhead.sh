@@ -5,9 +5,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
-cd "$here/../.."
-bash "$here/setup.sh"
-JAVA_HOME="$(find_jdk)"
-export JAVA_HOME
+prepare
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -ntp package -DskipTests
 python3 "$here/bench_overhead.py" "${1:-20}"

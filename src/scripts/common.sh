@@ -20,3 +20,14 @@ find_jdk() {
   done
   log "no JDK 21+ found (set JAVA_HOME)"; return 1
 }
+
+# Prepares the machine (idempotently) and the build: Docker engine, base image, JDK 21+.
+# Leaves the caller in the repository's root.
+prepare() {
+  local scripts
+  scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  cd "$scripts/../.."
+  bash "$scripts/setup.sh"
+  JAVA_HOME="$(find_jdk)"
+  export JAVA_HOME
+}

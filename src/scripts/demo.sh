@@ -5,11 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
-cd "$here/../.."
-
-bash "$here/setup.sh"
-JAVA_HOME="$(find_jdk)"
-export JAVA_HOME
+prepare
 if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]; then
   log "building the server"
   ./mvnw -B -q -ntp package -DskipTests

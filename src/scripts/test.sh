@@ -4,10 +4,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
-cd "$here/../.."
-
-bash "$here/setup.sh"
-JAVA_HOME="$(find_jdk)"
-export JAVA_HOME
+prepare
 log "testing with $JAVA_HOME"
 ./mvnw -B -ntp verify "$@"
