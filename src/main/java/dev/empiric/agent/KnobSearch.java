@@ -243,7 +243,8 @@ public final class KnobSearch {
         for (String option : tried) {
             TrialRecord trial = measured.get(option);
             out.add(new Candidate(literal(choice(knob, option), quote), String.format(
-                    "%s = %s scored %s %.4g in trial %d; retrying it on the current best", name, option,
+                    "%s = %s scored %s %.4g in trial %d next to the best; worth another look alongside a second change",
+                    name, option,
                     history.metric(), trial.score(), trial.number())));
         }
         return out;
