@@ -5,6 +5,7 @@ import dev.empiric.trial.Label;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,10 +65,10 @@ public final class Combiner implements Specialist {
             String changes = edit.entrySet().stream()
                     .map(e -> e.getKey().name() + " " + best.knobs().get(e.getKey().name()) + " → " + e.getValue())
                     .collect(Collectors.joining(", "));
-            String why = donor.label() == Label.KEEP ? "was kept" : String.format(
+            String why = donor.label() == Label.KEEP ? "was kept" : String.format(Locale.ROOT, 
                     "beat its parent (trial %d) by %.4g, within the noise", parent.number(),
                     history.improvementOverParent(donor).orElseThrow());
-            return Optional.of(new Proposal(String.format("%s: combining trial %d's edit onto the best (trial %d); "
+            return Optional.of(new Proposal(String.format(Locale.ROOT, "%s: combining trial %d's edit onto the best (trial %d); "
                     + "trial %d %s on another branch, and edits that help separately often stack", changes,
                     donor.number(), best.number(), donor.number(), why), tree.diffFrom(context.bestTree()),
                     best.number(), NAME));

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -124,13 +125,13 @@ public final class KnobSearch {
             boolean up = history.improvement(above.score(), below.score()) > 0;
             TrialRecord better = up ? above : below;
             return new Direction(up ? 1 : -1, Math.abs(scale.toUnit(value(better, name)) - u0),
-                    String.format("%s = %s (trial %d, %s %.4g) and %s (trial %d, %s %.4g) bracket the best; "
+                    String.format(Locale.ROOT, "%s = %s (trial %d, %s %.4g) and %s (trial %d, %s %.4g) bracket the best; "
                             + "narrowing towards the better side", name, below.knobs().get(name), below.number(),
                             metric, below.score(), above.knobs().get(name), above.number(), metric, above.score()));
         }
         if (above != null || below != null) {
             TrialRecord side = above != null ? above : below;
-            return new Direction(above != null ? -1 : 1, 0, String.format(
+            return new Direction(above != null ? -1 : 1, 0, String.format(Locale.ROOT, 
                     "%s = %s (trial %d) scored %s %.4g, no better than the best; trying the other side", name,
                     side.knobs().get(name), side.number(), metric, side.score()));
         }
@@ -149,7 +150,7 @@ public final class KnobSearch {
         }
         if (momentum != 0) {
             int sign = momentum > 0 ? 1 : -1;
-            return new Direction(sign, 0, String.format(
+            return new Direction(sign, 0, String.format(Locale.ROOT, 
                     "changes of %s have paid off going %s (latest: trial %d, %s → %s, %s %+.4g against its parent)",
                     name, sign > 0 ? "up" : "down", latestScored.trial().number(), latestScored.from(),
                     latestScored.to(), metric, history.goal().improvement(latestScored.improvement().get(), 0)));
@@ -242,7 +243,7 @@ public final class KnobSearch {
         }
         for (String option : tried) {
             TrialRecord trial = measured.get(option);
-            out.add(new Candidate(literal(choice(knob, option), quote), String.format(
+            out.add(new Candidate(literal(choice(knob, option), quote), String.format(Locale.ROOT, 
                     "%s = %s scored %s %.4g in trial %d next to the best; worth another look alongside a second change",
                     name, option,
                     history.metric(), trial.score(), trial.number())));

@@ -22,6 +22,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -140,7 +141,7 @@ public class RunnerTurn {
                         LockModeType.PESSIMISTIC_WRITE).countSkip(name));
                 continue;
             }
-            String from = String.format("run %d; best trial %d (%s %.6g); %d trials in the campaign; %s drew %.3f",
+            String from = String.format(Locale.ROOT, "run %d; best trial %d (%s %.6g); %d trials in the campaign; %s drew %.3f",
                     plan.runId(), history.bestNumber(), history.metric(), history.best().score(),
                     history.trials().size(), name, turn.getValue());
             boolean submitted = QuarkusTransaction.requiringNew().call(() -> submit(plan, proposal.get(), from));

@@ -20,16 +20,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The unattended campaign of docs/agents.md: built-in specialists only, no human, N trials on
- * digits. Too long for every build, so it runs when asked: {@code -Dempiric.unattended.trials=60}.
+ * digits. Too long for every build, so it runs when asked: {@code -Dunattended.trials=60}.
  * Writes its numbers to target/unattended-campaign.md.
  */
 @QuarkusTest
-@EnabledIfSystemProperty(named = "empiric.unattended.trials", matches = "\\d+")
+@EnabledIfSystemProperty(named = "unattended.trials", matches = "\\d+")
 class UnattendedCampaignTest {
 
     @Test
     void builtInSpecialistsBeatTheBaselineByMoreThanTheNoise() throws IOException {
-        int budget = Integer.getInteger("empiric.unattended.trials");
+        int budget = Integer.getInteger("unattended.trials");
         long campaign = given().contentType(ContentType.JSON)
                 .body(Map.of("environment", "digits", "name", "unattended " + budget))
                 .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
