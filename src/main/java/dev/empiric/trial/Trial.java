@@ -68,6 +68,10 @@ public class Trial extends PanacheEntityBase {
 
     public String notes;
 
+    /** The lineage state a runner's specialist saw when it proposed this trial (run, best, trial counts). */
+    @Column(name = "proposed_from")
+    public String proposedFrom;
+
     @Column(name = "submitted_at")
     public Instant submittedAt;
 

@@ -12,7 +12,7 @@ public record TrialView(long id, long campaignId, int number, Integer parent, St
         Double expectedDelta, TrialState state, Label label, Double score, Double scoreStd, Double deltaVsBest,
         Integer judgedAgainst, Map<String, Double> metrics, String commit, String notes, Instant submittedAt,
         Instant startedAt, Instant finishedAt, Double recipeSeconds, Double scoringSeconds, Long artifactBytes,
-        int attempts) {
+        int attempts, String proposedFrom) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,7 +21,7 @@ public record TrialView(long id, long campaignId, int number, Integer parent, St
                 trial.hypothesis, trial.expectedDelta, trial.state, trial.label, trial.score, trial.scoreStd,
                 trial.deltaVsBest, trial.bestAtJudgement, metrics(trial.metrics), trial.commitId, trial.notes,
                 trial.submittedAt, trial.startedAt, trial.finishedAt, trial.recipeSeconds, trial.scoringSeconds,
-                trial.artifactBytes, trial.attempts);
+                trial.artifactBytes, trial.attempts, trial.proposedFrom);
     }
 
     /** Parses the metrics column; the lineage view reads it without loading whole trials. */

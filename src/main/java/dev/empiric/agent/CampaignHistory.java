@@ -1,0 +1,76 @@
+package dev.empiric.agent;
+
+import dev.empiric.environment.EnvironmentSpec.Goal;
+import dev.empiric.trial.TrialState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The read model the offline specialists learn from: every trial of one campaign in number order,
+ * with the incumbent and the metric's name and direction. Built from the store, never from memory, so it is
+ * the same after a restart.
+ */
+public record CampaignHistory(long campaignId, String metric, Goal goal, int bestNumber, List<TrialRecord> trials) {
+
+    public CampaignHistory {
+        trials = List.copyOf(trials);
+    }
+
+    public TrialRecord best() {
+        return trial(bestNumber).orElseThrow(() -> new IllegalStateException(
+                "campaign " + campaignId + " has no trial " + bestNumber));
+    }
+
+    public Optional<TrialRecord> trial(Integer number) {
+        return number == null ? Optional.empty() : Optional.ofNullable(byNumber().get(number));
+    }
+
+    public Optional<TrialRecord> parentOf(TrialRecord trial) {
+        return trial(trial.parent());
+    }
+
+    /** Content hashes of every tree measured or being measured: a proposal with one of these is a repeat. */
+    public Set<String> measuredTrees() {
+        return trials.stream().filter(TrialRecord::occupiesTree).map(TrialRecord::treeHash).collect(Collectors.toSet());
+    }
+
+    /** Trial numbers from the baseline to the best, following parents. */
+    public List<Integer> bestChain() {
+        List<Integer> chain = new ArrayList<>();
+        Optional<TrialRecord> step = trial(bestNumber);
+        while (step.isPresent()) {
+            chain.add(step.get().number());
+            step = parentOf(step.get());
+        }
+        Collections.reverse(chain);
+        return chain;
+    }
+
+    /** Positive when {@code candidate} is better than {@code incumbent} under the campaign's goal. */
+    public double improvement(double candidate, double incumbent) {
+        return goal.improvement(candidate, incumbent);
+    }
+
+    /** How much a scored trial beat its scored parent, if both were scored. */
+    public Optional<Double> improvementOverParent(TrialRecord trial) {
+        return parentOf(trial).filter(TrialRecord::isScored).filter(parent -> trial.isScored())
+                .map(parent -> improvement(trial.score(), parent.score()));
+    }
+
+    /** A short stamp that changes whenever a trial is added, finishes or the best moves. */
+    public String stamp() {
+        long settled = trials.stream().filter(t -> t.state() == TrialState.FINISHED || t.state() == TrialState.CANCELLED)
+                .count();
+        return trials.size() + "/" + settled + "/" + bestNumber;
+    }
+
+    private Map<Integer, TrialRecord> byNumber() {
+        return trials.stream().collect(Collectors.toMap(TrialRecord::number, Function.identity()));
+    }
+}

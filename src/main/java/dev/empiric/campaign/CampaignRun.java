@@ -1,0 +1,109 @@
+package dev.empiric.campaign;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One start of a campaign's runner, and everything needed to continue it after a restart: its
+ * budget, its specialists and its state. Progress is never stored here; it is counted from the
+ * trial table (this run's specialists, submitted since {@link #startedAt}), so a restart can neither
+ * lose nor double-count a trial. Only skipped proposals, which leave no trial, are counted here.
+ */
+@Entity
+@Table(name = "campaign_runner")
+public class CampaignRun extends PanacheEntityBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "campaign_id", nullable = false)
+    public Long campaignId;
+
+    @Enumerated(EnumType.STRING)
+    public RunnerState state;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "end_reason")
+    public RunnerEnd endReason;
+
+    /** Comma-separated specialist names. */
+    public String specialists;
+
+    @Column(name = "max_trials")
+    public int maxTrials;
+
+    @Column(name = "max_trials_without_keep")
+    public Integer maxTrialsWithoutKeep;
+
+    public Instant deadline;
+
+    public int concurrency;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "ended_at")
+    public Instant endedAt;
+
+    /** JSON object: specialist name to the number of turns it had nothing new to propose. */
+    public String skips;
+
+    @Version
+    public long version;
+
+    public static Optional<CampaignRun> latest(long campaignId) {
+        return find("campaignId = ?1 order by id desc", campaignId).firstResultOptional();
+    }
+
+    public static List<CampaignRun> running() {
+        return list("state", RunnerState.RUNNING);
+    }
+
+    public List<String> specialistNames() {
+        return Arrays.asList(specialists.split(","));
+    }
+
+    public Map<String, Integer> skipCounts() {
+        try {
+            return JSON.readValue(skips, new TypeReference<TreeMap<String, Integer>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable runner skips: " + skips, e);
+        }
+    }
+
+    public void countSkip(String specialist) {
+        Map<String, Integer> counts = skipCounts();
+        counts.merge(specialist, 1, Integer::sum);
+        try {
+            skips = JSON.writeValueAsString(counts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void end(RunnerState finalState, RunnerEnd reason) {
+        state = finalState;
+        endReason = reason;
+        endedAt = Instant.now();
+    }
+}
