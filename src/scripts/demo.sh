@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: starts the Empiric server and a demo campaign on the bundled `digits` environment,
-# then follows it live. The server keeps running (web UI and API on http://localhost:8080) until
-# Ctrl-C. Data goes to trials/ (set EMPIRIC_DATA_DIR to change it).
+# run by the built-in specialists (DEMO_TRIALS trials, default 30), and follows it live. The server
+# keeps running (API on http://localhost:8080) until Ctrl-C. Data goes to trials/ (set EMPIRIC_DATA_DIR to change it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
@@ -25,6 +25,6 @@ log "server ready: http://localhost:$port  (API $api, OpenAPI /q/openapi)"
 campaign=$(curl -fs -X POST "$api/campaigns" -H 'Content-Type: application/json' \
   -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 log "campaign $campaign on digits: baseline queued"
-python3 "$here/demo_trials.py" "$api" "$campaign"
+python3 "$here/follow_campaign.py" "$api" "$campaign" "${DEMO_TRIALS:-30}"
 log "the server keeps running; Ctrl-C stops it"
 wait $server
