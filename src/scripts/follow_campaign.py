@@ -23,7 +23,7 @@ def show(trial):
 
 
 call(f"/campaigns/{CAMPAIGN}/runner", {"maxTrials": TRIALS, "maxTrialsWithoutKeep": 25})
-print(f"runner started: up to {TRIALS} trials; web UI and API stay up while it works", flush=True)
+print(f"runner started: up to {TRIALS} trials, proposed by the built-in specialists", flush=True)
 shown = set()
 while True:
     page = call(f"/campaigns/{CAMPAIGN}/trials?state=FINISHED,CANCELLED&sort=finished&size=500")
