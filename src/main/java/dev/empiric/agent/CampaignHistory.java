@@ -63,6 +63,18 @@ public record CampaignHistory(long campaignId, String metric, Goal goal, int bes
                 .map(parent -> improvement(trial.score(), parent.score()));
     }
 
+    /**
+     * The history as a specialist sees it when the campaign's lineage view is off (the ablation):
+     * which trees were tried, so that nothing is measured twice, but no outcome except the best's.
+     */
+    public CampaignHistory withoutOutcomes() {
+        List<TrialRecord> blind = trials.stream().map(trial -> trial.number() == bestNumber ? trial
+                : new TrialRecord(trial.number(), trial.parent(), trial.specialist(),
+                        trial.occupiesTree() ? TrialState.QUEUED : TrialState.CANCELLED, null, null, trial.treeHash(),
+                        trial.knobs())).toList();
+        return new CampaignHistory(campaignId, metric, goal, bestNumber, blind);
+    }
+
     /** A short stamp that changes whenever a trial is added, finishes or the best moves. */
     public String stamp() {
         long settled = trials.stream().filter(t -> t.state() == TrialState.FINISHED || t.state() == TrialState.CANCELLED)

@@ -213,7 +213,6 @@ public final class KnobSearch {
             Random random) {
         String name = knob.name();
         String value = KnobLiterals.unquote(current);
-        String quote = current.length() > value.length() ? current.substring(0, 1) : "\"";
         Set<String> failed = new HashSet<>();
         for (Change change : evidence.changes()) {
             if (change.trial().outcome() == Outcome.OVER_BUDGET || change.trial().outcome() == Outcome.BROKEN) {
@@ -238,12 +237,12 @@ public final class KnobSearch {
         tried.sort((a, b) -> Double.compare(history.improvement(measured.get(b).score(), measured.get(a).score()), 0));
         List<Candidate> out = new ArrayList<>();
         for (String option : untried) {
-            out.add(new Candidate(literal(choice(knob, option), quote), name + " = " + option
+            out.add(new Candidate(choiceLiteral(knob, option, current), name + " = " + option
                     + " was never measured with the best's other settings"));
         }
         for (String option : tried) {
             TrialRecord trial = measured.get(option);
-            out.add(new Candidate(literal(choice(knob, option), quote), String.format(Locale.ROOT, 
+            out.add(new Candidate(choiceLiteral(knob, option, current), String.format(Locale.ROOT,
                     "%s = %s scored %s %.4g in trial %d next to the best; worth another look alongside a second change",
                     name, option,
                     history.metric(), trial.score(), trial.number())));
@@ -251,12 +250,12 @@ public final class KnobSearch {
         return out;
     }
 
-    private static Object choice(Knob knob, String option) {
-        return knob.choices().stream().filter(choice -> Objects.toString(choice).equals(option)).findFirst()
+    /** The Python literal for one of a choice knob's options, quoted the way {@code current} is. */
+    static String choiceLiteral(Knob knob, String option, String current) {
+        String unquoted = KnobLiterals.unquote(current);
+        String quote = current.length() > unquoted.length() ? current.substring(0, 1) : "\"";
+        Object choice = knob.choices().stream().filter(c -> Objects.toString(c).equals(option)).findFirst()
                 .orElse(option);
-    }
-
-    private static String literal(Object choice, String quote) {
         return choice instanceof String text ? quote + text + quote : Objects.toString(choice);
     }
 

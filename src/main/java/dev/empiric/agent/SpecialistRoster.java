@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The specialists available on an environment: one {@link KnobSpecialist} per surface of its spec
- * and the {@link Combiner} over all knobs. This is the single place where new kinds of specialist
+ * and the {@link Combiner} over all knobs by default, and {@link RandomSearch} when asked for by name. This is the single place where new kinds of specialist
  * (LLM, command) are added to what a runner can choose from.
  */
 @ApplicationScoped
@@ -26,8 +26,17 @@ public class SpecialistRoster {
         return specialists;
     }
 
+    /** Every specialist a runner may name: the defaults, plus uniform random search as a yardstick. */
+    public List<Specialist> available(EnvironmentSpec spec) {
+        List<Specialist> specialists = new ArrayList<>(all(spec));
+        if (!knobs(spec).isEmpty()) {
+            specialists.add(new RandomSearch(knobs(spec)));
+        }
+        return specialists;
+    }
+
     public Optional<Specialist> named(EnvironmentSpec spec, String name) {
-        return all(spec).stream().filter(specialist -> specialist.name().equals(name)).findFirst();
+        return available(spec).stream().filter(specialist -> specialist.name().equals(name)).findFirst();
     }
 
     /** Every knob of every surface, in spec order. */

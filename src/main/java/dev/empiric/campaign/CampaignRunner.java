@@ -58,10 +58,11 @@ public class CampaignRunner {
             throw ApiException.conflict("campaign " + campaignId + " already has a running runner (run " + run.id
                     + "); stop it first with DELETE");
         });
-        List<String> available = roster.all(reader.spec(campaign)).stream().map(Specialist::name).toList();
+        List<String> defaults = roster.all(reader.spec(campaign)).stream().map(Specialist::name).toList();
+        List<String> available = roster.available(reader.spec(campaign)).stream().map(Specialist::name).toList();
         CampaignRun run = new CampaignRun();
         run.campaignId = campaignId;
-        run.specialists = String.join(",", request.validate(available));
+        run.specialists = String.join(",", request.validate(defaults, available));
         run.maxTrials = request.maxTrials();
         run.maxTrialsWithoutKeep = request.maxTrialsWithoutKeep();
         run.deadline = request.deadline();

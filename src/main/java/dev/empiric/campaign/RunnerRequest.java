@@ -15,8 +15,11 @@ public record RunnerRequest(Integer maxTrials, Instant deadline, Integer maxTria
     public static final int MAX_CONCURRENCY = 16;
     public static final int MAX_TRIALS = 100_000;
 
-    /** Checks the request against the specialists the environment offers; returns the names to use. */
-    public List<String> validate(List<String> available) {
+    /**
+     * Checks the request against the specialists the environment offers; returns the names to use
+     * ({@code defaults} when the request names none).
+     */
+    public List<String> validate(List<String> defaults, List<String> available) {
         List<String> problems = new ArrayList<>();
         if (maxTrials == null || maxTrials < 1 || maxTrials > MAX_TRIALS) {
             problems.add("'maxTrials' is required, between 1 and " + MAX_TRIALS);
@@ -30,7 +33,7 @@ public record RunnerRequest(Integer maxTrials, Instant deadline, Integer maxTria
         if (deadline != null && !deadline.isAfter(Instant.now())) {
             problems.add("'deadline' is in the past");
         }
-        List<String> names = specialists == null ? available : specialists;
+        List<String> names = specialists == null ? defaults : specialists;
         if (names.isEmpty()) {
             problems.add("no specialists: the environment defines no surfaces and none were named");
         }

@@ -59,7 +59,9 @@ public class RunnerTurn {
     }
 
     /** What a turn may do: how many trials it may submit now, on which environment. */
-    private record Plan(long runId, long campaignId, EnvironmentSpec spec, List<String> specialists, int slots) {}
+    /** {@code lineage} false is the ablation: specialists see which trees were tried, not how they did. */
+    private record Plan(long runId, long campaignId, EnvironmentSpec spec, List<String> specialists, int slots,
+            boolean lineage) {}
 
     /** Moves the run on by as many proposals as it has free slots; ends it when a stop condition holds. */
     public void advance(long runId) {
@@ -100,7 +102,7 @@ public class RunnerTurn {
         }
         int slots = Math.min(run.concurrency - progress.inFlight(), run.maxTrials - progress.proposed());
         return slots <= 0 ? Optional.empty() : Optional.of(new Plan(runId, run.campaignId, reader.spec(campaign),
-                run.specialistNames(), slots));
+                run.specialistNames(), slots, CampaignSettings.fromJson(campaign.settings).lineageViewEnabled()));
     }
 
     /** The budget limit reached, if any. The run ends once its in-flight trials have finished. */
@@ -133,7 +135,8 @@ public class RunnerTurn {
             Specialist specialist = roster.named(plan.spec(), name).orElseThrow(() -> new IllegalStateException(
                     "run " + plan.runId() + " names specialist '" + name + "', which the environment does not offer"));
             Random random = new Random(ProposalContext.seed(plan.campaignId(), name, history.trials().size()));
-            Optional<Proposal> proposal = specialist.propose(new ProposalContext(plan.spec(), history, bestTree, random))
+            CampaignHistory seen = plan.lineage() ? history : history.withoutOutcomes();
+            Optional<Proposal> proposal = specialist.propose(new ProposalContext(plan.spec(), seen, bestTree, random))
                     .filter(p -> !QuarkusTransaction.requiringNew().call(() -> repeatsDiff(plan.campaignId(), p)));
             if (proposal.isEmpty()) {
                 silent.put(name, stamp);
