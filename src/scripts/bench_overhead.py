@@ -9,47 +9,19 @@ Prints medians and quartiles.
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from empiric_client import call, private_server, seconds_between, wait_trial
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 DOCKER = "/usr/bin/docker" if os.path.exists("/usr/bin/docker") else "docker"
 SANDBOX = ["--network", "none", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
            "--user", "65534:65534", "--pids-limit", "128", "--memory", "512m", "--memory-swap", "512m",
            "--cpus", "1", "--tmpfs", "/tmp:size=64m", "--init"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(api, path, body=None):
-    request = urllib.request.Request(api + path, method="POST" if body else "GET",
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
-
-
-def wait(api, trial_id):
-    while True:
-        trial = call(api, f"/trials/{trial_id}")
-        if trial["state"] in ("FINISHED", "CANCELLED"):
-            return trial
-        time.sleep(0.02)
-
-
-def seconds(start, end):
-    from datetime import datetime
-    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
-    return (parse(end) - parse(start)).total_seconds()
 
 
 def bare_pair(recipe_image, scorer_image, tree):
@@ -77,30 +49,15 @@ def summary(name, values):
 
 
 def main():
-    port = free_port()
-    data = tempfile.mkdtemp(prefix="empiric-bench-")
-    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
-    server = subprocess.Popen([java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", f"-Dquarkus.http.port={port}", f"-Dempiric.data-dir={data}",
-                               "-jar", "target/quarkus-app/quarkus-run.jar"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    api = f"http://localhost:{port}/api"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://localhost:{port}/q/health/ready")
-                break
-            except OSError:
-                time.sleep(0.5)
+    with private_server() as api:
         campaign = call(api, "/campaigns", {"environment": "digits", "name": "overhead benchmark"})["id"]
-        wait(api, call(api, f"/campaigns/{campaign}/trials/0")["id"])
-        env = call(api, "/environments/digits")
-        tag = env["contentHash"][:12]
+        wait_trial(api, call(api, f"/campaigns/{campaign}/trials/0")["id"])
+        tag = call(api, "/environments/digits")["contentHash"][:12]
         recipe_image, scorer_image = f"empiric-env/digits:recipe-{tag}", f"empiric-env/digits:scorer-{tag}"
         tree = tempfile.mkdtemp()
         shutil.copytree("environments/digits/recipe", tree, dirs_exist_ok=True)
-        source = open(os.path.join(tree, "train.py")).read()
+        lines = open(os.path.join(tree, "train.py")).read().split("\n")
         anchor = "VALIDATION_FRACTION = 0.1"
-        lines = source.split("\n")
         at = lines.index(anchor)
         bare, evaluation, latency = [], [], []
         for i in range(RUNS):
@@ -112,10 +69,10 @@ def main():
                         [" " + l for l in after]) + "\n")
             trial = call(api, f"/campaigns/{campaign}/trials",
                          {"hypothesis": f"benchmark round {i}", "diff": diff, "parent": 0, "specialist": "bench"})
-            done = wait(api, trial["id"])
+            done = wait_trial(api, trial["id"], poll=0.02)
             assert done["label"] in ("DISCARD", "KEEP"), done
-            evaluation.append(seconds(done["startedAt"], done["finishedAt"]))
-            latency.append(seconds(done["submittedAt"], done["finishedAt"]))
+            evaluation.append(seconds_between(done["startedAt"], done["finishedAt"]))
+            latency.append(seconds_between(done["submittedAt"], done["finishedAt"]))
             print(f"round {i + 1}/{RUNS}: bare {bare[-1]:.2f} s, platform {evaluation[-1]:.2f} s", flush=True)
         overhead = [p - b for p, b in zip(evaluation, bare)]
         print("\n| seconds per trial | median | p25 | p75 | runs |\n|---|---|---|---|---|")
@@ -123,10 +80,6 @@ def main():
         print(summary("platform: claim to outcome", evaluation))
         print(summary("platform: submission to outcome", latency))
         print(summary("overhead (platform - bare, same round)", overhead))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

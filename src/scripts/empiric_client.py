@@ -1,0 +1,57 @@
+"""A few lines of HTTP for Empiric's scripts: call the API, wait for trials, run a private server."""
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+
+
+def call(api, path, body=None, method=None):
+    request = urllib.request.Request(api + path, method=method or ("POST" if body is not None else "GET"),
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def wait_trial(api, trial_id, poll=0.1):
+    while True:
+        trial = call(api, f"/trials/{trial_id}")
+        if trial["state"] in ("FINISHED", "CANCELLED"):
+            return trial
+        time.sleep(poll)
+
+
+def seconds_between(start, end):
+    parse = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+@contextlib.contextmanager
+def private_server():
+    """A server on a free port with a throw-away data directory; yields its API base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tempfile.mkdtemp(prefix="empiric-bench-")
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+    server = subprocess.Popen([java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", f"-Dquarkus.http.port={port}",
+                               f"-Dempiric.data-dir={data}", "-jar", "target/quarkus-app/quarkus-run.jar"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://localhost:{port}/q/health/ready")
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield f"http://localhost:{port}/api"
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(data, ignore_errors=True)
