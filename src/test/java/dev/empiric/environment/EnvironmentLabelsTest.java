@@ -1,0 +1,112 @@
+package dev.empiric.environment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.empiric.support.Api;
+import dev.empiric.support.FreshDataDir;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every reference environment, end to end in real containers: its baseline lands in the range its
+ * README documents, and each scripted diff under src/test/resources/diffs/<environment>/ ends with
+ * the label its file name names. Diffs named cheat_* attack the evaluator and must gain nothing.
+ */
+@QuarkusTest
+@QuarkusTestResource(FreshDataDir.class)
+class EnvironmentLabelsTest {
+
+    private static final Path DIFFS = Path.of("src/test/resources/diffs");
+    /** Baseline ranges around the values each environment's README documents. */
+    private static final Map<String, double[]> BASELINE_RANGE = Map.of(
+            "golf", new double[] {2.9, 3.4},        // val_bpb 3.1731 on seed 0
+            "speedrun", new double[] {1.0, 60.0},   // recipe seconds: 6-25 s per seed, load-dependent
+            "multitask", new double[] {0.85, 0.93}); // core 0.8852 on seed 0, 0.8936 over three seeds
+
+    @TestFactory
+    Stream<DynamicNode> everyEnvironmentGivesEveryLabelItCan() {
+        return BASELINE_RANGE.keySet().stream().sorted().map(environment -> DynamicContainer.dynamicContainer(
+                environment, Stream.of(DynamicTest.dynamicTest(environment + " end to end", () -> check(environment)))));
+    }
+
+    private static void check(String environment) {
+        // One baseline measurement: the noise floor is covered by NoiseFloorTest, and repeats cost minutes here.
+        long campaign = Api.measuredCampaign(environment, Map.of("baselineRepeats", 1));
+        JsonPath baseline = Api.awaitNumber(campaign, 0);
+        double score = baseline.getDouble("score");
+        double[] range = BASELINE_RANGE.get(environment);
+        assertTrue(score >= range[0] && score <= range[1], environment + " baseline " + score + " outside "
+                + range[0] + ".." + range[1]);
+        JsonPath spec = io.restassured.RestAssured.get("/api/environments/" + environment).jsonPath();
+        boolean maximize = spec.getString("spec.metric.goal").equalsIgnoreCase("maximize");
+
+        Map<String, String> failures = new HashMap<>();
+        for (Path diff : diffs(environment)) {
+            String name = diff.getFileName().toString().replace(".diff", "");
+            JsonPath trial = Api.await(submitAgainstBaseline(campaign, name, read(diff)));
+            String label = trial.getString("label");
+            try {
+                if (name.startsWith("cheat_")) {
+                    assertNotEquals("KEEP", label, "a cheat must not be kept");
+                    if (trial.get("score") != null) {
+                        double gain = maximize ? trial.getDouble("score") - score : score - trial.getDouble("score");
+                        assertTrue(gain <= 1e-9 + Math.abs(score) * 0.02, "cheat gained " + gain);
+                    }
+                    String log = Api.log(trial.getLong("id"));
+                    // Writing its own output folder is allowed (the scorer ignores stray files); nothing else.
+                    boolean escaped = log.lines().anyMatch(line -> line.contains(": READ ") || line.contains("MOVED")
+                            || line.contains(": OPEN") || (line.contains("WROTE") && !line.contains("/work/out")));
+                    assertFalse(escaped, "an attack succeeded:\n" + log);
+                } else {
+                    String expected = name.replaceAll("_[a-z]$", "").toUpperCase();
+                    assertEquals(expected, label, trial.getString("notes"));
+                }
+            } catch (AssertionError e) {
+                failures.put(name, label + " (" + trial.getString("notes") + "): " + e.getMessage());
+            }
+        }
+        assertEquals(Map.of(), failures, environment + ": diffs with the wrong outcome");
+    }
+
+    private static long submitAgainstBaseline(long campaign, String name, String diff) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("hypothesis", "scripted diff " + name);
+        body.put("diff", diff);
+        body.put("parent", 0);
+        body.put("specialist", "script");
+        return io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON).body(body)
+                .post("/api/campaigns/" + campaign + "/trials").then().statusCode(202).extract().jsonPath().getLong("id");
+    }
+
+    private static List<Path> diffs(String environment) {
+        try (Stream<Path> files = Files.list(DIFFS.resolve(environment))) {
+            return files.filter(f -> f.toString().endsWith(".diff")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
