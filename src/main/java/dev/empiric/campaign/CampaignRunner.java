@@ -58,7 +58,7 @@ public class CampaignRunner {
             throw ApiException.conflict("campaign " + campaignId + " already has a running runner (run " + run.id
                     + "); stop it first with DELETE");
         });
-        List<String> available = roster.all(reader.spec(campaign)).stream().map(Specialist::name).toList();
+        List<String> available = roster.all(reader.spec(campaign), CampaignSettings.fromJson(campaign.settings)).stream().map(Specialist::name).toList();
         CampaignRun run = new CampaignRun();
         run.campaignId = campaignId;
         run.specialists = String.join(",", request.validate(available));
@@ -69,6 +69,7 @@ public class CampaignRunner {
         run.state = RunnerState.RUNNING;
         run.startedAt = Instant.now();
         run.skips = "{}";
+        run.failures = "{}";
         run.persist();
         wake();
         return RunnerView.of(run, campaign);
