@@ -1,6 +1,7 @@
 package dev.empiric.agent;
 
 import static dev.empiric.support.Api.awaitRunner;
+import static io.restassured.RestAssured.given;
 import static dev.empiric.support.Api.measuredCampaign;
 import static dev.empiric.support.Api.startRunner;
 import static dev.empiric.support.Api.trials;
@@ -34,7 +35,7 @@ class CommandSpecialistTest {
         Map<String, Object> trial = trials(campaign).get(1);
         assertEquals("sed", trial.get("specialist"));
         assertEquals("Halve the batch size: more updates per epoch", trial.get("hypothesis"));
-        String diff = (String) trial.get("diff");
+        String diff = given().get("/api/trials/{id}/diff", trial.get("id")).then().statusCode(200).extract().asString();
         assertTrue(diff.contains("-BATCH_SIZE = 64\n+BATCH_SIZE = 32"), diff);
         assertTrue(!diff.contains("notes.txt") && !diff.contains("HYPOTHESIS"), "non-recipe files leaked: " + diff);
         assertEquals("FINISHED", trial.get("state"));

@@ -1,6 +1,7 @@
 package dev.empiric.agent;
 
 import static dev.empiric.support.Api.awaitRunner;
+import static io.restassured.RestAssured.given;
 import static dev.empiric.support.Api.measuredCampaign;
 import static dev.empiric.support.Api.startRunner;
 import static dev.empiric.support.Api.trials;
@@ -59,7 +60,7 @@ class LlmSpecialistTest {
             assertNotNull(trial.get("label"));
             assertTrue(List.of("KEEP", "DISCARD").contains(trial.get("label")), "label " + trial.get("label"));
             assertTrue(((String) trial.get("hypothesis")).startsWith("momentum 0.9 smooths"));
-            assertTrue(((String) trial.get("diff")).contains("+MOMENTUM = 0.9"));
+            assertTrue(given().get("/api/trials/{id}/diff", trial.get("id")).asString().contains("+MOMENTUM = 0.9"));
         }
     }
 
