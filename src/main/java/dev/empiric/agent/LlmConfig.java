@@ -36,15 +36,16 @@ public record LlmConfig(String name, String provider, String baseUrl, String mod
     /** What is wrong with this configuration, prefixed with where it sits in the settings. */
     public List<String> problems(String where) {
         List<String> problems = new ArrayList<>(SpecialistNames.problems(name, where));
+        Provider kind = null;
         try {
-            providerOrDefault();
+            kind = providerOrDefault();
         } catch (IllegalArgumentException e) {
             problems.add(where + ".provider must be one of " + List.of(Provider.values()));
         }
         if (model == null || model.isBlank()) {
             problems.add(where + ".model is required");
         }
-        if (provider == null || providerOrDefault() == Provider.OPENAI) {
+        if (kind == Provider.OPENAI) {
             if (baseUrl == null || !baseUrl.matches("https?://.+")) {
                 problems.add(where + ".baseUrl (http or https) is required for OpenAI-compatible endpoints");
             }

@@ -1,15 +1,19 @@
 package dev.empiric.agent;
 
 import static dev.empiric.support.Api.awaitRunner;
+import static dev.empiric.support.Api.createCampaign;
 import static io.restassured.RestAssured.given;
 import static dev.empiric.support.Api.measuredCampaign;
 import static dev.empiric.support.Api.startRunner;
 import static dev.empiric.support.Api.trials;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.HashMap;
 import java.util.List;
@@ -93,6 +97,25 @@ class LlmSpecialistTest {
             assertEquals(1, done.getInt("yields[0].failed"));
             assertTrue(done.getString("yields[0].lastFailure").contains("2 malformed answers"), done.prettify());
             assertEquals(1, trials(campaign).size(), "only the baseline");
+        }
+    }
+
+    @Test
+    void badConfigurationsAreProblems() throws Exception {
+        given().contentType(ContentType.JSON).body(Map.of("environment", "digits", "name", "bad llm",
+                "settings", Map.of("tokenBudget", 0, "llm", List.of(Map.of("name", "LLM", "provider", "gemini")))))
+                .post("/api/campaigns").then().statusCode(400).contentType(containsString("application/problem+json"))
+                .body("detail", allOf(containsString("settings.tokenBudget"), containsString("settings.llm[0].name"),
+                        containsString("settings.llm[0].provider"), containsString("settings.llm[0].model")));
+        try (StubOpenAi stub = new StubOpenAi(VALID)) {
+            Map<String, Object> settings = settings(stub, 1, null);
+            settings.put("llm", List.of(Map.of("name", "llm", "baseUrl", stub.baseUrl(), "model", "m",
+                    "apiKeyEnv", "EMPIRIC_TEST_UNSET_KEY")));
+            long campaign = createCampaign("digits", settings);
+            given().contentType(ContentType.JSON).body(Map.of("maxTrials", 1, "specialists", List.of("llm")))
+                    .post("/api/campaigns/{id}/runner", campaign).then().statusCode(422)
+                    .body("detail", containsString("EMPIRIC_TEST_UNSET_KEY"));
+            assertEquals(0, stub.requests.size());
         }
     }
 
