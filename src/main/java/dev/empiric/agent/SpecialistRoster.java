@@ -1,7 +1,10 @@
 package dev.empiric.agent;
 
+import dev.empiric.campaign.CampaignSettings;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.environment.EnvironmentSpec.Knob;
+import dev.empiric.lineage.LineageService;
+import dev.empiric.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,34 +12,51 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The specialists available on an environment: one {@link KnobSpecialist} per surface of its spec
- * and the {@link Combiner} over all knobs by default, and {@link RandomSearch} when asked for by name. This is the single place where new kinds of specialist
- * (LLM, command) are added to what a runner can choose from.
+ * The specialists available to a campaign: one {@link KnobSpecialist} per surface of its environment
+ * and the {@link Combiner} over all knobs (built in), then the {@link LlmSpecialist}s and
+ * {@link CommandSpecialist}s its settings configure; {@link RandomSearch} only when named. This is
+ * the single place where kinds of specialist are added to what a runner can choose from by name.
  */
 @ApplicationScoped
 public class SpecialistRoster {
 
-    public List<Specialist> all(EnvironmentSpec spec) {
+    private final LineageService lineage;
+
+    SpecialistRoster(LineageService lineage) {
+        this.lineage = lineage;
+    }
+
+    public List<Specialist> all(EnvironmentSpec spec, CampaignSettings settings) {
         List<Specialist> specialists = new ArrayList<>();
         Map<String, List<Knob>> surfaces = spec.surfaces() == null ? Map.of() : spec.surfaces();
         surfaces.forEach((surface, knobs) -> specialists.add(new KnobSpecialist(surface, knobs)));
         if (!surfaces.isEmpty()) {
             specialists.add(new Combiner(knobs(spec)));
         }
+        for (LlmConfig config : settings.llmOrNone()) {
+            specialists.add(new LlmSpecialist(config, ChatModels.create(config), settings.tokenBudget(), lineage));
+        }
+        for (CommandConfig config : settings.commandsOrNone()) {
+            specialists.add(new CommandSpecialist(config, lineage));
+        }
+        List<String> names = specialists.stream().map(Specialist::name).toList();
+        if (names.stream().distinct().count() != names.size()) {
+            throw ApiException.unprocessable("the campaign's configured specialists reuse a name: " + names);
+        }
         return specialists;
     }
 
     /** Every specialist a runner may name: the defaults, plus uniform random search as a yardstick. */
-    public List<Specialist> available(EnvironmentSpec spec) {
-        List<Specialist> specialists = new ArrayList<>(all(spec));
+    public List<Specialist> available(EnvironmentSpec spec, CampaignSettings settings) {
+        List<Specialist> specialists = new ArrayList<>(all(spec, settings));
         if (!knobs(spec).isEmpty()) {
             specialists.add(new RandomSearch(knobs(spec)));
         }
         return specialists;
     }
 
-    public Optional<Specialist> named(EnvironmentSpec spec, String name) {
-        return available(spec).stream().filter(specialist -> specialist.name().equals(name)).findFirst();
+    public Optional<Specialist> named(EnvironmentSpec spec, CampaignSettings settings, String name) {
+        return available(spec, settings).stream().filter(specialist -> specialist.name().equals(name)).findFirst();
     }
 
     /** Every knob of every surface, in spec order. */

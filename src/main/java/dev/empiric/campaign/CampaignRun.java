@@ -31,6 +31,7 @@ import java.util.TreeMap;
 public class CampaignRun extends PanacheEntityBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_REASON = 300;
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -68,6 +69,12 @@ public class CampaignRun extends PanacheEntityBase {
     /** JSON object: specialist name to the number of turns it had nothing new to propose. */
     public String skips;
 
+    /** JSON object: specialist name to its failed proposals (count and the latest reason). */
+    public String failures;
+
+    /** Proposals of one specialist that failed without becoming trials. */
+    public record Failures(int count, String lastReason) {}
+
     @Version
     public long version;
 
@@ -96,6 +103,26 @@ public class CampaignRun extends PanacheEntityBase {
         counts.merge(specialist, 1, Integer::sum);
         try {
             skips = JSON.writeValueAsString(counts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Map<String, Failures> failureCounts() {
+        try {
+            return JSON.readValue(failures, new TypeReference<TreeMap<String, Failures>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable runner failures: " + failures, e);
+        }
+    }
+
+    public void countFailure(String specialist, String reason) {
+        Map<String, Failures> counts = failureCounts();
+        int before = counts.containsKey(specialist) ? counts.get(specialist).count() : 0;
+        counts.put(specialist, new Failures(before + 1,
+                reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason));
+        try {
+            failures = JSON.writeValueAsString(counts);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -58,8 +58,10 @@ public class CampaignRunner {
             throw ApiException.conflict("campaign " + campaignId + " already has a running runner (run " + run.id
                     + "); stop it first with DELETE");
         });
-        List<String> defaults = roster.all(reader.spec(campaign)).stream().map(Specialist::name).toList();
-        List<String> available = roster.available(reader.spec(campaign)).stream().map(Specialist::name).toList();
+        CampaignSettings settings = CampaignSettings.fromJson(campaign.settings);
+        List<String> defaults = roster.all(reader.spec(campaign), settings).stream().map(Specialist::name).toList();
+        List<String> available = roster.available(reader.spec(campaign), settings).stream().map(Specialist::name)
+                .toList();
         CampaignRun run = new CampaignRun();
         run.campaignId = campaignId;
         run.specialists = String.join(",", request.validate(defaults, available));
@@ -70,6 +72,7 @@ public class CampaignRunner {
         run.state = RunnerState.RUNNING;
         run.startedAt = Instant.now();
         run.skips = "{}";
+        run.failures = "{}";
         run.persist();
         wake();
         return RunnerView.of(run, campaign);

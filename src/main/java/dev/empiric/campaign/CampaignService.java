@@ -55,6 +55,7 @@ public class CampaignService {
         checkPositive(settings.scoringSeconds(), "settings.scoringSeconds", problems);
         checkPositive(settings.memoryMb(), "settings.memoryMb", problems);
         checkPositive(settings.baselineRepeats(), "settings.baselineRepeats", problems);
+        problems.addAll(settings.specialistProblems());
         if (!problems.isEmpty()) {
             throw ApiException.badRequest(String.join("; ", problems));
         }

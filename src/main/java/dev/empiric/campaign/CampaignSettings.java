@@ -3,20 +3,29 @@ package dev.empiric.campaign;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.empiric.agent.CommandConfig;
+import dev.empiric.agent.LlmConfig;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Per-campaign overrides of the environment's budgets, recorded with the campaign so that an audit
  * sees exactly which limits applied. Null means "as the environment says". {@code lineageView}
  * false switches the lineage feedback off for ablations (docs/lineage.md); null means on.
+ * {@code llm} and {@code commands} configure the campaign's LLM and command specialists, which a runner
+ * then names like built-in ones (docs/agents.md); {@code tokenBudget} caps the prompt plus completion
+ * tokens all its LLM specialists may spend. They live here, not in a runner request, because they
+ * belong to the campaign's record (every run and every restart sees the same ones) and hold no secret.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CampaignSettings(Integer recipeSeconds, Integer scoringSeconds, Integer memoryMb,
-        Integer baselineRepeats, Boolean lineageView) {
+        Integer baselineRepeats, Boolean lineageView, Long tokenBudget, List<LlmConfig> llm,
+        List<CommandConfig> commands) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static CampaignSettings none() {
-        return new CampaignSettings(null, null, null, null, null);
+        return new CampaignSettings(null, null, null, null, null, null, null, null);
     }
 
     public static CampaignSettings fromJson(String json) {
@@ -30,6 +39,29 @@ public record CampaignSettings(Integer recipeSeconds, Integer scoringSeconds, In
     /** Whether proposers see the lineage beyond the task and the current best. */
     public boolean lineageViewEnabled() {
         return lineageView == null || lineageView;
+    }
+
+    public List<LlmConfig> llmOrNone() {
+        return llm == null ? List.of() : llm;
+    }
+
+    public List<CommandConfig> commandsOrNone() {
+        return commands == null ? List.of() : commands;
+    }
+
+    /** What is wrong with the specialist configurations and the token budget. */
+    public List<String> specialistProblems() {
+        List<String> problems = new ArrayList<>();
+        if (tokenBudget != null && tokenBudget < 1) {
+            problems.add("settings.tokenBudget must be positive");
+        }
+        for (int i = 0; i < llmOrNone().size(); i++) {
+            problems.addAll(llmOrNone().get(i).problems("settings.llm[" + i + "]"));
+        }
+        for (int i = 0; i < commandsOrNone().size(); i++) {
+            problems.addAll(commandsOrNone().get(i).problems("settings.commands[" + i + "]"));
+        }
+        return problems;
     }
 
     public String toJson() {

@@ -2,7 +2,9 @@ package dev.empiric.campaign;
 
 import dev.empiric.agent.CampaignHistory;
 import dev.empiric.agent.CampaignHistoryReader;
+import dev.empiric.agent.LlmCall;
 import dev.empiric.agent.Proposal;
+import dev.empiric.agent.ProposalFailed;
 import dev.empiric.agent.ProposalContext;
 import dev.empiric.agent.RecipeTree;
 import dev.empiric.agent.Specialist;
@@ -59,9 +61,8 @@ public class RunnerTurn {
     }
 
     /** What a turn may do: how many trials it may submit now, on which environment. */
-    /** {@code lineage} false is the ablation: specialists see which trees were tried, not how they did. */
-    private record Plan(long runId, long campaignId, EnvironmentSpec spec, List<String> specialists, int slots,
-            boolean lineage) {}
+    private record Plan(long runId, long campaignId, EnvironmentSpec spec, CampaignSettings settings,
+            List<String> specialists, int slots) {}
 
     /** Moves the run on by as many proposals as it has free slots; ends it when a stop condition holds. */
     public void advance(long runId) {
@@ -90,7 +91,8 @@ public class RunnerTurn {
             return Optional.empty();
         }
         RunnerProgress progress = RunnerProgress.of(run);
-        Optional<RunnerEnd> limit = limit(run, progress);
+        CampaignSettings settings = CampaignSettings.fromJson(campaign.settings);
+        Optional<RunnerEnd> limit = limit(run, progress, settings);
         if (limit.isPresent()) {
             if (progress.inFlight() == 0) {
                 end(run, limit.get());
@@ -102,11 +104,11 @@ public class RunnerTurn {
         }
         int slots = Math.min(run.concurrency - progress.inFlight(), run.maxTrials - progress.proposed());
         return slots <= 0 ? Optional.empty() : Optional.of(new Plan(runId, run.campaignId, reader.spec(campaign),
-                run.specialistNames(), slots, CampaignSettings.fromJson(campaign.settings).lineageViewEnabled()));
+                settings, run.specialistNames(), slots));
     }
 
     /** The budget limit reached, if any. The run ends once its in-flight trials have finished. */
-    private static Optional<RunnerEnd> limit(CampaignRun run, RunnerProgress progress) {
+    private static Optional<RunnerEnd> limit(CampaignRun run, RunnerProgress progress, CampaignSettings settings) {
         if (progress.proposed() >= run.maxTrials) {
             return Optional.of(RunnerEnd.MAX_TRIALS);
         }
@@ -115,6 +117,10 @@ public class RunnerTurn {
         }
         if (run.maxTrialsWithoutKeep != null && progress.sinceKeep() >= run.maxTrialsWithoutKeep) {
             return Optional.of(RunnerEnd.NO_KEEP);
+        }
+        if (settings.tokenBudget() != null && !settings.llmOrNone().isEmpty()
+                && LlmCall.spent(run.campaignId) >= settings.tokenBudget()) {
+            return Optional.of(RunnerEnd.TOKEN_BUDGET);
         }
         return Optional.empty();
     }
@@ -132,12 +138,24 @@ public class RunnerTurn {
             if (stamp.equals(silent.get(name))) {
                 continue;
             }
-            Specialist specialist = roster.named(plan.spec(), name).orElseThrow(() -> new IllegalStateException(
-                    "run " + plan.runId() + " names specialist '" + name + "', which the environment does not offer"));
+            Specialist specialist = roster.named(plan.spec(), plan.settings(), name).orElseThrow(() ->
+                    new IllegalStateException("run " + plan.runId() + " names specialist '" + name
+                            + "', which the campaign does not offer"));
             Random random = new Random(ProposalContext.seed(plan.campaignId(), name, history.trials().size()));
-            CampaignHistory seen = plan.lineage() ? history : history.withoutOutcomes();
-            Optional<Proposal> proposal = specialist.propose(new ProposalContext(plan.spec(), seen, bestTree, random))
-                    .filter(p -> !QuarkusTransaction.requiringNew().call(() -> repeatsDiff(plan.campaignId(), p)));
+            // Lineage off is the ablation: specialists see which trees were tried, not how they did.
+            CampaignHistory seen = plan.settings().lineageViewEnabled() ? history : history.withoutOutcomes();
+            Optional<Proposal> proposal;
+            try {
+                proposal = specialist.propose(new ProposalContext(plan.spec(), seen, bestTree, random))
+                        .filter(p -> !QuarkusTransaction.requiringNew().call(() -> repeatsDiff(plan.campaignId(), p)));
+            } catch (ProposalFailed failed) {
+                silent.put(name, stamp);
+                LOG.infof("campaign %d run %d: %s failed to propose: %s", plan.campaignId(), plan.runId(), name,
+                        failed.getMessage());
+                QuarkusTransaction.requiringNew().run(() -> CampaignRun.<CampaignRun>findById(plan.runId(),
+                        LockModeType.PESSIMISTIC_WRITE).countFailure(name, failed.getMessage()));
+                continue;
+            }
             if (proposal.isEmpty()) {
                 silent.put(name, stamp);
                 QuarkusTransaction.requiringNew().run(() -> CampaignRun.<CampaignRun>findById(plan.runId(),

@@ -53,6 +53,13 @@ public final class DiffPolicy {
         }
     }
 
+    /** Whether a diff may touch this path: the same test {@link #check} applies to every file of a patch. */
+    public boolean allows(String path) {
+        List<String> violations = new ArrayList<>();
+        checkPath(path, violations);
+        return violations.isEmpty();
+    }
+
     private void checkPath(String path, List<String> violations) {
         if (path == null || path.isEmpty()) {
             violations.add("a file in the diff has no path");

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.empiric.support.Api.awaitRunner;
+import static dev.empiric.support.Api.startRunner;
+import static dev.empiric.support.Api.trials;
+
 import dev.empiric.agent.RecipeTree;
 import dev.empiric.trial.GitTrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -20,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +33,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CampaignRunnerTest {
 
-    private static final Duration PATIENCE = Duration.ofMinutes(4);
     private static final Set<String> BUILT_IN = Set.of("opt", "arch", "sched", "reg", "combiner");
 
     @Inject
@@ -74,7 +76,7 @@ class CampaignRunnerTest {
     @Test
     void deleteStopsTheRunnerAndNothingMoreIsProposed() {
         long campaign = campaign("stopped early");
-        start(campaign, Map.of("maxTrials", 50));
+        startRunner(campaign, Map.of("maxTrials", 50));
         awaitRunner(campaign, state -> state.getInt("trials") >= 1);
         given().delete("/api/campaigns/{id}/runner", campaign)
                 .then().statusCode(200).body("state", equalTo("STOPPED")).body("endReason", equalTo("STOPPED"));
@@ -89,7 +91,7 @@ class CampaignRunnerTest {
     @Test
     void resumesFromTheStoreWithNothingLostOrCountedTwice() {
         long campaign = campaign("resumed");
-        start(campaign, Map.of("maxTrials", 5));
+        startRunner(campaign, Map.of("maxTrials", 5));
         try {
             awaitRunner(campaign, state -> state.getInt("trials") >= 2);
             runner.suspend(); // what a server stop does: the driver ends, in-memory state is dropped
@@ -112,7 +114,7 @@ class CampaignRunnerTest {
     @Test
     void aDeadlineEndsTheRun() {
         long campaign = campaign("deadline");
-        start(campaign, Map.of("maxTrials", 1000, "deadline", Instant.now().plusSeconds(6).toString()));
+        startRunner(campaign, Map.of("maxTrials", 1000, "deadline", Instant.now().plusSeconds(6).toString()));
         JsonPath done = awaitRunner(campaign, state -> !state.getString("state").equals("RUNNING"));
         assertEquals("DEADLINE", done.getString("endReason"));
         assertTrue(done.getInt("trials") < 1000);
@@ -123,7 +125,7 @@ class CampaignRunnerTest {
     void aSpecialistWithNothingNewIsSkippedAndCountedNotSubmitted() {
         // On a fresh campaign there is no other branch, so the combiner has nothing to combine.
         long campaign = campaign("nothing to combine");
-        start(campaign, Map.of("maxTrials", 5, "specialists", List.of("combiner")));
+        startRunner(campaign, Map.of("maxTrials", 5, "specialists", List.of("combiner")));
         JsonPath done = awaitRunner(campaign, state -> !state.getString("state").equals("RUNNING"));
         assertEquals("NOTHING_NEW", done.getString("endReason"));
         assertEquals(0, done.getInt("trials"));
@@ -143,7 +145,7 @@ class CampaignRunnerTest {
                 .then().statusCode(400).body("detail", containsString("unknown specialists [llm]"));
         given().contentType(ContentType.JSON).body(Map.of("maxTrials", 3, "concurrency", 99))
                 .post("/api/campaigns/{id}/runner", campaign).then().statusCode(400);
-        start(campaign, Map.of("maxTrials", 1));
+        startRunner(campaign, Map.of("maxTrials", 1));
         given().contentType(ContentType.JSON).body(Map.of("maxTrials", 1)).post("/api/campaigns/{id}/runner", campaign)
                 .then().statusCode(409);
         given().delete("/api/campaigns/{id}/runner", campaign).then().statusCode(200);
@@ -154,30 +156,6 @@ class CampaignRunnerTest {
     private static long campaign(String name) {
         return given().contentType(ContentType.JSON).body(Map.of("environment", "digits", "name", name))
                 .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-    }
-
-    private static void start(long campaign, Map<String, Object> request) {
-        given().contentType(ContentType.JSON).body(request).post("/api/campaigns/{id}/runner", campaign)
-                .then().statusCode(201);
-    }
-
-    private static List<Map<String, Object>> trials(long campaign) {
-        return given().get("/api/campaigns/{id}/trials?size=500", campaign).then().statusCode(200).extract()
-                .jsonPath().getList("items");
-    }
-
-    private static JsonPath awaitRunner(long campaign, Predicate<JsonPath> condition) {
-        Instant until = Instant.now().plus(PATIENCE);
-        while (Instant.now().isBefore(until)) {
-            JsonPath state = given().get("/api/campaigns/{id}/runner", campaign).then().statusCode(200).extract()
-                    .jsonPath();
-            if (condition.test(state)) {
-                return state;
-            }
-            sleep(Duration.ofMillis(500));
-        }
-        throw new AssertionError("the runner of campaign " + campaign + " did not get there in " + PATIENCE + ": "
-                + given().get("/api/campaigns/{id}/runner", campaign).asString());
     }
 
     private static void sleep(Duration duration) {

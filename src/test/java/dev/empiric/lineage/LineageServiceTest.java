@@ -141,7 +141,7 @@ class LineageServiceTest {
         assertNull(view("external").task().surface());
         assertTrue(view("external").task().knobs().isEmpty());
 
-        long overridden = fixtures.digits(new CampaignSettings(45, null, 256, null, null));
+        long overridden = fixtures.digits(new CampaignSettings(45, null, 256, null, null, null, null, null));
         assertEquals(new LineageView.Budgets(45, 30, 256, 262144L, false),
                 lineage.view(overridden, "opt", LineageService.Options.DEFAULT).task().budgets());
     }

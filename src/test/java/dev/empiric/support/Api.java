@@ -8,8 +8,10 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** The REST calls tests make, as an external agent would make them. */
 public final class Api {
@@ -77,6 +79,33 @@ public final class Api {
 
     public static String log(long trialId) {
         return given().when().get("/api/trials/" + trialId + "/log").then().statusCode(200).extract().asString();
+    }
+
+    /** How long a runner test waits for its runner to reach a state. */
+    private static final Duration RUNNER_PATIENCE = Duration.ofMinutes(4);
+
+    public static void startRunner(long campaign, Map<String, Object> request) {
+        given().contentType(ContentType.JSON).body(request).post("/api/campaigns/{id}/runner", campaign)
+                .then().statusCode(201);
+    }
+
+    public static List<Map<String, Object>> trials(long campaign) {
+        return given().get("/api/campaigns/{id}/trials?size=500", campaign).then().statusCode(200).extract()
+                .jsonPath().getList("items");
+    }
+
+    public static JsonPath awaitRunner(long campaign, Predicate<JsonPath> condition) {
+        Instant until = Instant.now().plus(RUNNER_PATIENCE);
+        while (Instant.now().isBefore(until)) {
+            JsonPath state = given().get("/api/campaigns/{id}/runner", campaign).then().statusCode(200).extract()
+                    .jsonPath();
+            if (condition.test(state)) {
+                return state;
+            }
+            sleep();
+        }
+        throw new AssertionError("the runner of campaign " + campaign + " did not get there in " + RUNNER_PATIENCE + ": "
+                + given().get("/api/campaigns/{id}/runner", campaign).asString());
     }
 
     private static void sleep() {
