@@ -39,22 +39,26 @@ class EnvironmentLabelsTest {
             "speedrun", new double[] {1.0, 60.0},   // recipe seconds: 6-25 s per seed, load-dependent
             "multitask", new double[] {0.85, 0.93}); // core 0.8852 on seed 0, 0.8936 over three seeds
 
+    /** {@code -Dtest.environments=speedrun,golf} narrows the run while working on one. */
     @TestFactory
     Stream<DynamicNode> everyEnvironmentGivesEveryLabelItCan() {
-        return BASELINE_RANGE.keySet().stream().sorted().map(environment -> DynamicContainer.dynamicContainer(
+        String only = System.getProperty("test.environments", "");
+        return BASELINE_RANGE.keySet().stream().sorted()
+                .filter(environment -> only.isBlank() || List.of(only.split(",")).contains(environment)).map(environment -> DynamicContainer.dynamicContainer(
                 environment, Stream.of(DynamicTest.dynamicTest(environment + " end to end", () -> check(environment)))));
     }
 
     private static void check(String environment) {
-        // One baseline measurement: the noise floor is covered by NoiseFloorTest, and repeats cost minutes here.
-        long campaign = Api.measuredCampaign(environment, Map.of("baselineRepeats", 1));
+        // golf measures its baseline once here (repeats cost minutes; NoiseFloorTest covers the noise
+        // floor); the others keep their specs' repeats, which speedrun's wallclock metric needs.
+        long campaign = Api.measuredCampaign(environment, environment.equals("golf") ? Map.of("baselineRepeats", 1)
+                : null);
         JsonPath baseline = Api.awaitNumber(campaign, 0);
         double score = baseline.getDouble("score");
         double[] range = BASELINE_RANGE.get(environment);
         assertTrue(score >= range[0] && score <= range[1], environment + " baseline " + score + " outside "
                 + range[0] + ".." + range[1]);
         JsonPath spec = io.restassured.RestAssured.get("/api/environments/" + environment).jsonPath();
-        boolean maximize = spec.getString("spec.metric.goal").equalsIgnoreCase("maximize");
 
         Map<String, String> failures = new HashMap<>();
         for (Path diff : diffs(environment)) {
@@ -63,10 +67,15 @@ class EnvironmentLabelsTest {
             String label = trial.getString("label");
             try {
                 if (name.startsWith("cheat_")) {
-                    assertNotEquals("KEEP", label, "a cheat must not be kept");
-                    if (trial.get("score") != null) {
-                        double gain = maximize ? trial.getDouble("score") - score : score - trial.getDouble("score");
-                        assertTrue(gain <= 1e-9 + Math.abs(score) * 0.02, "cheat gained " + gain);
+                    // A cheat does the baseline's work. Where the metric is a deterministic score it must
+                    // score exactly the same; where it is the harness's wallclock, only machine noise may
+                    // move it, never down to what the recipe claims (0.01 s).
+                    double cheat = trial.getDouble("score");
+                    if (spec.getString("spec.metric.name").equals("recipe_seconds")) {
+                        assertTrue(cheat > 0.5 * score, "timed at " + cheat + " s against the baseline's " + score);
+                    } else {
+                        assertNotEquals("KEEP", label, "a cheat must not be kept");
+                        assertEquals(score, cheat, 1e-9, "a cheat doing the same work must score the same");
                     }
                     String log = Api.log(trial.getLong("id"));
                     // Writing its own output folder is allowed (the scorer ignores stray files); nothing else.
