@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.empiric.agent.CommandConfig;
 import dev.empiric.agent.LlmConfig;
+import dev.empiric.environment.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,23 @@ public record CampaignSettings(Integer recipeSeconds, Integer scoringSeconds, In
     }
 
     /** Whether proposers see the lineage beyond the task and the current best. */
+    /*
+     * The limits that apply to this campaign's trials: its override, else the environment's value.
+     * The evaluator enforces them and the lineage view shows them, so both read them from here.
+     */
+
+    public int recipeSecondsFor(EnvironmentSpec spec) {
+        return recipeSeconds != null ? recipeSeconds : spec.recipe().seconds();
+    }
+
+    public int scoringSecondsFor(EnvironmentSpec spec) {
+        return scoringSeconds != null ? scoringSeconds : spec.scoring().seconds();
+    }
+
+    public int recipeMemoryMbFor(EnvironmentSpec spec) {
+        return memoryMb != null ? memoryMb : spec.recipe().memoryMbOr(EnvironmentSpec.DEFAULT_MEMORY_MB);
+    }
+
     public boolean lineageViewEnabled() {
         return lineageView == null || lineageView;
     }

@@ -27,6 +27,9 @@ public record EnvironmentSpec(
         Keep keep,
         Map<String, List<Knob>> surfaces) {
 
+    /** Memory for a run whose spec names none. */
+    public static final int DEFAULT_MEMORY_MB = 512;
+
     public enum Goal {
         MAXIMIZE, MINIMIZE;
 

@@ -96,7 +96,7 @@ public class TrialEvaluator {
         EnvironmentSpec.Run recipe = job.environment().spec().recipe();
         Sandbox.Spec run = new Sandbox.Spec("preflight", job.environment().recipeImage(), preflight.command(),
                 environment(0, recipe), "/work/recipe", tree.toString(), "/work/recipe", List.of(),
-                new Sandbox.Limits(recipe.memoryMbOr(512), recipe.cpusOr(1.0), recipe.pidsOr(128)),
+                new Sandbox.Limits(recipe.memoryMbOr(EnvironmentSpec.DEFAULT_MEMORY_MB), recipe.cpusOr(1.0), recipe.pidsOr(128)),
                 Duration.ofSeconds(preflight.secondsOr(30)), sandbox.labels(job.trialId()));
         Sandbox.Result result = sandbox.run(run, config.evaluator().logTailBytes());
         logs.append(job.campaignId(), job.number(), describe("attempt " + job.attempt() + " preflight", result),
@@ -202,8 +202,8 @@ public class TrialEvaluator {
             keeper = sandbox.startKeeper(job.environment().recipeImage(),
                     List.of(new Sandbox.Volume(output, "/work/out", true), new Sandbox.Volume(result, "/result", true)),
                     labels);
-            int recipeSeconds = settings.recipeSeconds() != null ? settings.recipeSeconds() : recipe.seconds();
-            int memoryMb = settings.memoryMb() != null ? settings.memoryMb() : recipe.memoryMbOr(512);
+            int recipeSeconds = settings.recipeSecondsFor(spec);
+            int memoryMb = settings.recipeMemoryMbFor(spec);
             Sandbox.Result run = sandbox.run(new Sandbox.Spec("recipe", job.environment().recipeImage(),
                     recipe.command(), environment(seed, recipe), "/work/recipe", tree.toString(), "/work/recipe",
                     List.of(new Sandbox.Volume(output, "/work/out", false)),
@@ -224,7 +224,7 @@ public class TrialEvaluator {
                         + lastLine(run.output()));
             }
             EnvironmentSpec.Run scoring = spec.scoring();
-            int scoringSeconds = settings.scoringSeconds() != null ? settings.scoringSeconds() : scoring.seconds();
+            int scoringSeconds = settings.scoringSecondsFor(spec);
             String nonce = HexFormat.of().formatHex(random.generateSeed(16));
             List<String> env = new ArrayList<>(environment(seed, scoring));
             env.add("EMPIRIC_NONCE=" + nonce);
@@ -232,7 +232,7 @@ public class TrialEvaluator {
             Sandbox.Result score = sandbox.run(new Sandbox.Spec("scorer", job.environment().scorerImage(),
                     scoring.command(), env, "/", null, null,
                     List.of(new Sandbox.Volume(output, "/work/out", true), new Sandbox.Volume(result, "/result", false)),
-                    new Sandbox.Limits(scoring.memoryMbOr(512), scoring.cpusOr(1.0), scoring.pidsOr(128)),
+                    new Sandbox.Limits(scoring.memoryMbOr(EnvironmentSpec.DEFAULT_MEMORY_MB), scoring.cpusOr(1.0), scoring.pidsOr(128)),
                     Duration.ofSeconds(scoringSeconds), labels), config.evaluator().logTailBytes());
             logs.append(job.campaignId(), job.number(), describe("attempt " + job.attempt() + " scorer seed " + seed, score),
                     score.output());

@@ -131,11 +131,8 @@ public class LineageService {
     }
 
     private static LineageView.Task task(EnvironmentSpec spec, CampaignSettings settings, String specialist) {
-        EnvironmentSpec.Run recipe = spec.recipe();
-        LineageView.Budgets budgets = new LineageView.Budgets(
-                settings.recipeSeconds() != null ? settings.recipeSeconds() : recipe.seconds(),
-                settings.scoringSeconds() != null ? settings.scoringSeconds() : spec.scoring().seconds(),
-                settings.memoryMb() != null ? settings.memoryMb() : recipe.memoryMbOr(512),
+        LineageView.Budgets budgets = new LineageView.Budgets(settings.recipeSecondsFor(spec),
+                settings.scoringSecondsFor(spec), settings.recipeMemoryMbFor(spec),
                 spec.artifact() == null ? null : spec.artifact().maxBytes(),
                 spec.artifact() != null && spec.artifact().includeCode());
         Map<String, List<EnvironmentSpec.Knob>> surfaces = spec.surfaces() == null ? Map.of() : spec.surfaces();
