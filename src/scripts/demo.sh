@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: starts the Empiric server and a demo campaign on the bundled `digits` environment,
 # run by the built-in specialists (DEMO_TRIALS trials, default 30), and follows it live. The server
-# keeps running (API on http://localhost:8080) until Ctrl-C. Data goes to trials/ (EMPIRIC_DATA_DIR
-# changes it; a relative path must start with ./), the server's log to <data dir>/server.log.
+# keeps running (http://localhost:8080) until Ctrl-C; with DEMO_EXIT=1 it stops once the demo ends
+# (the smoke mode CI runs). Data goes to trials/ (EMPIRIC_DATA_DIR changes it), the server's log to
+# <data dir>/server.log. Exits non-zero, with one line saying why, when the demo's baseline gets no score.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
@@ -12,23 +13,31 @@ if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newe
   ./mvnw -B -q -ntp package -DskipTests
 fi
 port="${PORT:-8080}"
-api="http://localhost:$port/api"
-data="${EMPIRIC_DATA_DIR:-./trials}"
-mkdir -p "$data"
+base="http://localhost:$port"
+data="$(mkdir -p "${EMPIRIC_DATA_DIR:-trials}" && cd "${EMPIRIC_DATA_DIR:-trials}" && pwd)"
+if curl -fs "$base/q/health/live" >/dev/null 2>&1; then
+  log "something already answers on port $port; stop it or choose another port with PORT=..."; exit 1
+fi
 "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar \
   >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
-for _ in $(seq 1 120); do
-  curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1 && break
+for _ in $(seq 1 180); do
+  curl -fs "$base/q/health/ready" >/dev/null 2>&1 && break
   kill -0 $server 2>/dev/null || { log "the server did not start; see $data/server.log"; exit 1; }
   sleep 1
 done
-log "server ready: http://localhost:$port  (API $api, OpenAPI /q/openapi, log $data/server.log)"
+curl -fs "$base/q/health/ready" >/dev/null 2>&1 || { log "the server is not ready after 3 minutes; see $data/server.log"; exit 1; }
+log "server ready: $base  (API $base/api, OpenAPI $base/q/openapi, log $data/server.log)"
 
-campaign=$(curl -fs -X POST "$api/campaigns" -H 'Content-Type: application/json' \
-  -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-log "campaign $campaign on digits: baseline queued"
-python3 "$here/follow_campaign.py" "$api" "$campaign" "${DEMO_TRIALS:-30}"
-log "the server keeps running; Ctrl-C stops it"
+campaign=$(curl -fs -X POST "$base/api/campaigns" -H 'Content-Type: application/json' \
+  -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') \
+  || { log "could not create the demo campaign; see $data/server.log"; exit 1; }
+python3 "$here/follow_campaign.py" "$base/api" "$campaign" "${DEMO_TRIALS:-30}" "$data/server.log"
+log "demo campaign $campaign: $base/api/campaigns/$campaign"
+if [ "${DEMO_EXIT:-0}" = "1" ]; then
+  log "DEMO_EXIT=1: stopping the server"
+  exit 0
+fi
+log "the server keeps running at $base; Ctrl-C stops it"
 wait $server

@@ -3,6 +3,7 @@ package dev.empiric.agent;
 import dev.empiric.lineage.LineageMarkdown;
 import dev.empiric.lineage.LineageService;
 import dev.empiric.trial.DiffPolicy;
+import dev.empiric.trial.RecipeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ public final class CommandSpecialist implements Specialist {
             scratch = Files.createTempDirectory("empiric-" + name() + "-");
             output = Files.createTempFile("empiric-" + name() + "-", ".log");
             RecipeTree parent = context.bestTree();
-            write(scratch, parent);
+            RecipeFiles.writeInto(parent.files(), scratch);
             Files.writeString(scratch.resolve("TASK.md"), task(context));
             Files.writeString(scratch.resolve("LINEAGE.md"), LineageMarkdown.render(
                     lineage.view(context.history().campaignId(), name(), LineageService.Options.DEFAULT)));
@@ -113,17 +114,6 @@ public final class CommandSpecialist implements Specialist {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void write(Path scratch, RecipeTree tree) throws IOException {
-        for (Map.Entry<String, byte[]> file : tree.files().entrySet()) {
-            Path target = scratch.resolve(file.getKey()).normalize();
-            if (!target.startsWith(scratch)) {
-                throw new IOException("the recipe path " + file.getKey() + " leaves the checkout");
-            }
-            Files.createDirectories(target.getParent());
-            Files.write(target, file.getValue());
         }
     }
 

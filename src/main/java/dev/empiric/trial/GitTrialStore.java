@@ -115,19 +115,12 @@ public class GitTrialStore {
         }
     }
 
-    /** Writes the commit's files into {@code target}: regular files only, never links. */
+    /** Writes the commit's files into {@code target}: regular files only, never links, never outside it. */
     public void checkout(long campaignId, String commit, Path target) {
-        for (Map.Entry<String, byte[]> file : files(campaignId, commit).entrySet()) {
-            Path destination = target.resolve(file.getKey()).normalize();
-            if (!destination.startsWith(target)) {
-                throw new IllegalStateException("refusing to write outside the work tree: " + file.getKey());
-            }
-            try {
-                Files.createDirectories(destination.getParent());
-                Files.write(destination, file.getValue());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            RecipeFiles.writeInto(files(campaignId, commit), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
