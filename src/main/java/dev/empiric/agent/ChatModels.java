@@ -1,6 +1,6 @@
 package dev.empiric.agent;
 
-import dev.empiric.web.ApiException;
+import dev.empiric.campaign.LlmConfig;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -24,7 +24,7 @@ final class ChatModels {
         if (config.apiKeyEnv() != null) {
             key = System.getenv(config.apiKeyEnv());
             if (key == null || key.isBlank()) {
-                throw ApiException.unprocessable("LLM specialist '" + config.name() + "': the environment variable "
+                throw new SpecialistUnavailable("LLM specialist '" + config.name() + "': the environment variable "
                         + config.apiKeyEnv() + " (its apiKeyEnv) is not set on the server");
             }
         }

@@ -1,23 +1,21 @@
 package dev.empiric.agent;
 
-import dev.empiric.lineage.LineageMarkdown;
-import dev.empiric.lineage.LineageService;
+import dev.empiric.FileTrees;
+import dev.empiric.campaign.CommandConfig;
+import dev.empiric.trial.RecipeTree;
 import dev.empiric.trial.DiffPolicy;
 import dev.empiric.trial.RecipeFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A specialist that is a program: a coding-agent CLI or a script, run (argv, no shell) in a scratch
@@ -34,11 +32,9 @@ public final class CommandSpecialist implements Specialist {
     private static final int OUTPUT_TAIL = 400;
 
     private final CommandConfig config;
-    private final LineageService lineage;
 
-    public CommandSpecialist(CommandConfig config, LineageService lineage) {
+    public CommandSpecialist(CommandConfig config) {
         this.config = config;
-        this.lineage = lineage;
     }
 
     @Override
@@ -56,10 +52,9 @@ public final class CommandSpecialist implements Specialist {
             RecipeTree parent = context.bestTree();
             RecipeFiles.writeInto(parent.files(), scratch);
             Files.writeString(scratch.resolve("TASK.md"), task(context));
-            Files.writeString(scratch.resolve("LINEAGE.md"), LineageMarkdown.render(
-                    lineage.view(context.history().campaignId(), name(), LineageService.Options.DEFAULT)));
+            Files.writeString(scratch.resolve("LINEAGE.md"), context.lineageMarkdown());
             run(scratch, output);
-            RecipeTree edited = read(scratch, parent, new DiffPolicy(context.spec().editable(), false));
+            RecipeTree edited = read(scratch, parent, DiffPolicy.of(context.spec()));
             if (edited.hash().equals(parent.hash()) || context.measured(edited)) {
                 return Optional.empty();
             }
@@ -68,8 +63,8 @@ public final class CommandSpecialist implements Specialist {
         } catch (IOException e) {
             throw new ProposalFailed("the scratch checkout failed: " + e.getMessage());
         } finally {
-            delete(scratch);
-            delete(output);
+            FileTrees.delete(scratch);
+            FileTrees.delete(output);
         }
     }
 
@@ -139,16 +134,5 @@ public final class CommandSpecialist implements Specialist {
         List<String> changed = edited.files().keySet().stream()
                 .filter(path -> !Arrays.equals(parent.files().get(path), edited.files().get(path))).toList();
         return "command '" + name() + "' edited " + String.join(", ", changed) + " (it wrote no " + HYPOTHESIS_FILE + ")";
-    }
-
-    private static void delete(Path path) {
-        if (path == null || !Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

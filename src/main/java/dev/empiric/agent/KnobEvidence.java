@@ -1,5 +1,8 @@
 package dev.empiric.agent;
 
+import dev.empiric.lineage.Outcome;
+import dev.empiric.lineage.TrialRecord;
+import dev.empiric.lineage.CampaignHistory;
 import dev.empiric.environment.EnvironmentSpec.Knob;
 import dev.empiric.trial.Label;
 import java.util.ArrayList;
@@ -39,9 +42,5 @@ public record KnobEvidence(Knob knob, List<Change> changes) {
     /** How many changes of this knob became the new best. */
     public long keeps() {
         return changes.stream().filter(change -> change.trial().label() == Label.KEEP).count();
-    }
-
-    public List<Change> withOutcome(Outcome outcome) {
-        return changes.stream().filter(change -> change.trial().outcome() == outcome).toList();
     }
 }

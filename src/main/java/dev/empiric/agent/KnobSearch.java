@@ -1,5 +1,9 @@
 package dev.empiric.agent;
 
+import dev.empiric.environment.KnobLiterals;
+import dev.empiric.lineage.Outcome;
+import dev.empiric.lineage.TrialRecord;
+import dev.empiric.lineage.CampaignHistory;
 import dev.empiric.agent.KnobEvidence.Change;
 import dev.empiric.environment.EnvironmentSpec.Knob;
 import java.util.ArrayList;

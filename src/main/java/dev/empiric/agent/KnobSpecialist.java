@@ -1,5 +1,8 @@
 package dev.empiric.agent;
 
+import dev.empiric.trial.RecipeTree;
+import dev.empiric.lineage.TrialRecord;
+import dev.empiric.lineage.CampaignHistory;
 import dev.empiric.environment.EnvironmentSpec.Knob;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package dev.empiric.agent;
 
+import dev.empiric.trial.RecipeTree;
 import dev.empiric.trial.DiffPolicy;
 import dev.empiric.trial.EditRejected;
 import dev.empiric.trial.GitTrialStore;
@@ -29,7 +30,7 @@ public record LlmAnswer(String hypothesis, String diff) {
         if (!hypothesis.find()) {
             throw new MalformedAnswer("the answer has no line 'Hypothesis: ...' saying what you change and why");
         }
-        DiffPolicy policy = new DiffPolicy(context.spec().editable(), false);
+        DiffPolicy policy = DiffPolicy.of(context.spec());
         RecipeTree parent = context.bestTree();
         String diff;
         if (SearchReplace.present(text)) {

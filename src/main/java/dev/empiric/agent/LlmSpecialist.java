@@ -1,7 +1,6 @@
 package dev.empiric.agent;
 
-import dev.empiric.lineage.LineageMarkdown;
-import dev.empiric.lineage.LineageService;
+import dev.empiric.campaign.LlmConfig;
 import dev.empiric.trial.DiffPolicy;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -10,7 +9,6 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +19,8 @@ import java.util.Optional;
  * answer format; the user message is the lineage view this specialist would get over REST, followed
  * by the current best's editable files. An answer that cannot be used ({@link LlmAnswer}) is retried
  * with the error fed back, up to {@code maxAttempts} calls; after that the proposal fails and is
- * counted on the runner, never as a trial. Every call's token usage is recorded in {@link LlmCall};
- * no call is made once the campaign's token budget is spent.
+ * counted on the runner, never as a trial. Every call's token usage goes to the {@link TokenBudget}
+ * of the context; no call is made once the campaign's budget is spent.
  */
 public final class LlmSpecialist implements Specialist {
 
@@ -43,14 +41,10 @@ public final class LlmSpecialist implements Specialist {
 
     private final LlmConfig config;
     private final ChatModel model;
-    private final Long tokenBudget;
-    private final LineageService lineage;
 
-    public LlmSpecialist(LlmConfig config, ChatModel model, Long tokenBudget, LineageService lineage) {
+    public LlmSpecialist(LlmConfig config, ChatModel model) {
         this.config = config;
         this.model = model;
-        this.tokenBudget = tokenBudget;
-        this.lineage = lineage;
     }
 
     @Override
@@ -60,17 +54,15 @@ public final class LlmSpecialist implements Specialist {
 
     @Override
     public Optional<Proposal> propose(ProposalContext context) {
-        long campaignId = context.history().campaignId();
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(SystemMessage.from(ProposerBrief.of(name(), context.spec(), config.surface()) + "\n" + ANSWER_FORMAT));
-        messages.add(UserMessage.from(LineageMarkdown.render(lineage.view(campaignId, name(),
-                LineageService.Options.DEFAULT)) + "\n" + files(context)));
+        messages.add(UserMessage.from(context.lineageMarkdown() + "\n" + files(context)));
         String problem = null;
         for (int attempt = 1; attempt <= config.maxAttemptsOrDefault(); attempt++) {
-            if (budgetSpent(campaignId)) {
-                throw new ProposalFailed("the campaign's token budget of " + tokenBudget + " is spent");
+            if (context.tokens().spent()) {
+                throw new ProposalFailed("the campaign's token budget is spent");
             }
-            String answer = call(campaignId, messages);
+            String answer = call(context.tokens(), messages);
             try {
                 LlmAnswer parsed = LlmAnswer.parse(answer, context);
                 return Optional.of(new Proposal(parsed.hypothesis(), parsed.diff(), context.history().bestNumber(), name()));
@@ -84,11 +76,7 @@ public final class LlmSpecialist implements Specialist {
         throw new ProposalFailed(config.maxAttemptsOrDefault() + " malformed answers; the last: " + problem);
     }
 
-    private boolean budgetSpent(long campaignId) {
-        return tokenBudget != null && QuarkusTransaction.requiringNew().call(() -> LlmCall.spent(campaignId)) >= tokenBudget;
-    }
-
-    private String call(long campaignId, List<ChatMessage> messages) {
+    private String call(TokenBudget tokens, List<ChatMessage> messages) {
         ChatResponse response;
         try {
             response = model.chat(messages);
@@ -98,13 +86,13 @@ public final class LlmSpecialist implements Specialist {
         TokenUsage usage = response.tokenUsage();
         int prompt = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
         int completion = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
-        QuarkusTransaction.requiringNew().run(() -> LlmCall.record(campaignId, name(), prompt, completion));
+        tokens.record(name(), prompt, completion);
         return response.aiMessage() == null ? null : response.aiMessage().text();
     }
 
     /** The current best's editable files, each in a fence headed by its path. */
     private static String files(ProposalContext context) {
-        DiffPolicy policy = new DiffPolicy(context.spec().editable(), false);
+        DiffPolicy policy = DiffPolicy.of(context.spec());
         StringBuilder out = new StringBuilder("# The current best's editable files\n");
         for (Map.Entry<String, byte[]> file : context.bestTree().files().entrySet()) {
             if (policy.allows(file.getKey())) {

@@ -1,16 +1,21 @@
 package dev.empiric.agent;
 
 import dev.empiric.environment.EnvironmentSpec;
-import java.util.Map;
+import dev.empiric.lineage.CampaignHistory;
+import dev.empiric.trial.RecipeTree;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
- * Everything a specialist may look at when it proposes: the environment (its surfaces and knobs),
- * the campaign's measured history, the files of the current best (the parent of the proposal), and
- * a random source seeded from the campaign, the specialist and the history size, so that a run can
- * be replayed exactly.
+ * Everything a specialist may look at when it proposes, frozen for one turn (as Optuna hands a
+ * sampler a frozen trial): the environment (its surfaces and knobs), the campaign's measured history,
+ * the files of the current best (the parent of the proposal), the lineage view as Markdown (what an
+ * LLM or a command is shown, rendered only if asked for), the token budget, and a random source seeded
+ * from the campaign, the specialist and the history size, so that a run can be replayed exactly.
+ * Specialists touch nothing else: no store, no transaction, no clock.
  */
-public record ProposalContext(EnvironmentSpec spec, CampaignHistory history, RecipeTree bestTree, Random random) {
+public record ProposalContext(EnvironmentSpec spec, CampaignHistory history, RecipeTree bestTree, Random random,
+        Supplier<String> lineageView, TokenBudget tokens) {
 
     /** The seed for one specialist's turn: the same campaign, specialist and history give the same proposal. */
     public static long seed(long campaignId, String specialist, int trials) {
@@ -22,5 +27,10 @@ public record ProposalContext(EnvironmentSpec spec, CampaignHistory history, Rec
     /** Whether a tree with this content was already measured (or is being measured) in this campaign. */
     public boolean measured(RecipeTree tree) {
         return history.measuredTrees().contains(tree.hash());
+    }
+
+    /** The lineage view this specialist is shown, as Markdown. */
+    public String lineageMarkdown() {
+        return lineageView.get();
     }
 }

@@ -1,5 +1,7 @@
 package dev.empiric.agent;
 
+import dev.empiric.trial.RecipeTree;
+import dev.empiric.lineage.TrialRecord;
 import dev.empiric.environment.EnvironmentSpec.Knob;
 import java.util.LinkedHashMap;
 import java.util.List;

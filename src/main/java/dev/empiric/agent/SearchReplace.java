@@ -1,5 +1,6 @@
 package dev.empiric.agent;
 
+import dev.empiric.trial.RecipeTree;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.empiric.agent;
 
+import dev.empiric.campaign.CommandConfig;
+import dev.empiric.campaign.LlmConfig;
 import dev.empiric.campaign.CampaignSettings;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.environment.EnvironmentSpec.Knob;
-import dev.empiric.lineage.LineageService;
-import dev.empiric.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,28 +20,22 @@ import java.util.Optional;
 @ApplicationScoped
 public class SpecialistRoster {
 
-    private final LineageService lineage;
-
-    SpecialistRoster(LineageService lineage) {
-        this.lineage = lineage;
-    }
-
     public List<Specialist> all(EnvironmentSpec spec, CampaignSettings settings) {
         List<Specialist> specialists = new ArrayList<>();
-        Map<String, List<Knob>> surfaces = spec.surfaces() == null ? Map.of() : spec.surfaces();
+        Map<String, List<Knob>> surfaces = spec.surfaces();
         surfaces.forEach((surface, knobs) -> specialists.add(new KnobSpecialist(surface, knobs)));
         if (!surfaces.isEmpty()) {
-            specialists.add(new Combiner(knobs(spec)));
+            specialists.add(new Combiner(spec.knobs()));
         }
         for (LlmConfig config : settings.llmOrNone()) {
-            specialists.add(new LlmSpecialist(config, ChatModels.create(config), settings.tokenBudget(), lineage));
+            specialists.add(new LlmSpecialist(config, ChatModels.create(config)));
         }
         for (CommandConfig config : settings.commandsOrNone()) {
-            specialists.add(new CommandSpecialist(config, lineage));
+            specialists.add(new CommandSpecialist(config));
         }
         List<String> names = specialists.stream().map(Specialist::name).toList();
         if (names.stream().distinct().count() != names.size()) {
-            throw ApiException.unprocessable("the campaign's configured specialists reuse a name: " + names);
+            throw new SpecialistUnavailable("the campaign's configured specialists reuse a name: " + names);
         }
         return specialists;
     }
@@ -49,18 +43,13 @@ public class SpecialistRoster {
     /** Every specialist a runner may name: the defaults, plus uniform random search as a yardstick. */
     public List<Specialist> available(EnvironmentSpec spec, CampaignSettings settings) {
         List<Specialist> specialists = new ArrayList<>(all(spec, settings));
-        if (!knobs(spec).isEmpty()) {
-            specialists.add(new RandomSearch(knobs(spec)));
+        if (!spec.knobs().isEmpty()) {
+            specialists.add(new RandomSearch(spec.knobs()));
         }
         return specialists;
     }
 
     public Optional<Specialist> named(EnvironmentSpec spec, CampaignSettings settings, String name) {
         return available(spec, settings).stream().filter(specialist -> specialist.name().equals(name)).findFirst();
-    }
-
-    /** Every knob of every surface, in spec order. */
-    public static List<Knob> knobs(EnvironmentSpec spec) {
-        return spec.surfaces() == null ? List.of() : spec.surfaces().values().stream().flatMap(List::stream).toList();
     }
 }

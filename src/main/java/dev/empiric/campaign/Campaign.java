@@ -8,10 +8,15 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Version;
 import java.time.Instant;
 
-/** One lineage on one environment, with its own git repository and its incumbent best trial. */
+/**
+ * One lineage on one environment, with its own git repository, its incumbent best trial and its
+ * event log. Its row is also the campaign's lock: everything that changes the lineage (a trial
+ * number, the incumbent, an event appended) happens under it, so none of those ever race.
+ */
 @Entity
 public class Campaign extends PanacheEntityBase {
 
@@ -52,6 +57,32 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "noise_floor")
     public Double noiseFloor;
 
+    /** The sequence number of the last event in the campaign's log (0: none yet). */
+    @Column(name = "last_event_seq")
+    public long lastEventSeq;
+
+    /** The hash of the last event, which the next one chains to. */
+    @Column(name = "last_event_hash")
+    public String lastEventHash;
+
     @Version
     public long version;
+
+    public CampaignSettings parsedSettings() {
+        return CampaignSettings.fromJson(settings);
+    }
+
+    /** The campaign, or {@link UnknownCampaign}. */
+    public static Campaign require(long id) {
+        return Campaign.<Campaign>findByIdOptional(id).orElseThrow(() -> new UnknownCampaign(id));
+    }
+
+    /** The campaign under its row lock, for changes to its lineage; or {@link UnknownCampaign}. */
+    public static Campaign lock(long id) {
+        Campaign campaign = Campaign.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (campaign == null) {
+            throw new UnknownCampaign(id);
+        }
+        return campaign;
+    }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
-/** The environments found under {@code empiric.environments-dir}, validated when the server starts. */
+/**
+ * The environments found under {@code empiric.environments-dir}, checked in full when the server
+ * starts. A broken environment is not dropped silently: it stays listed with its problems (over REST
+ * too), so that whoever edited it sees what to fix, and campaigns simply cannot use it.
+ */
 @Startup
 @ApplicationScoped
 public class EnvironmentCatalog {
@@ -30,80 +33,68 @@ public class EnvironmentCatalog {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
 
-    private final Map<String, Environment> environments = new TreeMap<>();
+    /** An environment folder that could not be loaded, and why. */
+    public record Broken(String name, Path dir, List<String> problems) {}
+
+    private final Map<String, Environment> usable = new TreeMap<>();
+    private final Map<String, Broken> broken = new TreeMap<>();
 
     EnvironmentCatalog(EmpiricConfig config) {
-        Path root = config.environmentsDir().toAbsolutePath().normalize();
+        Path root = config.environmentsDir();
         if (!Files.isDirectory(root)) {
             LOG.warnf("no environments folder at %s", root);
             return;
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("environment.yaml"))).toList()) {
+            for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("environment.yaml"))).sorted().toList()) {
+                String name = dir.getFileName().toString();
                 try {
-                    Environment environment = load(dir);
-                    environments.put(environment.name(), environment);
-                } catch (IOException e) {
-                    LOG.errorf("environment %s is not usable: %s", dir.getFileName(), e.getMessage());
+                    usable.put(name, load(dir));
+                } catch (InvalidEnvironment e) {
+                    broken.put(name, new Broken(name, dir, e.problems));
+                    LOG.errorf("environment %s is broken and cannot be used: %s", name, String.join("; ", e.problems));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LOG.infof("environments: %s", environments.keySet());
+        LOG.infof("environments: %s%s", usable.keySet(), broken.isEmpty() ? "" : "; broken: " + broken.keySet());
     }
 
     public List<Environment> all() {
-        return List.copyOf(environments.values());
+        return List.copyOf(usable.values());
+    }
+
+    public List<Broken> broken() {
+        return List.copyOf(broken.values());
     }
 
     public Optional<Environment> find(String name) {
-        return Optional.ofNullable(environments.get(name));
+        return Optional.ofNullable(usable.get(name));
     }
 
-    static Environment load(Path dir) throws IOException {
+    /** The usable environment, or {@link UnknownEnvironment} naming the usable ones. */
+    public Environment require(String name) {
+        return find(name).orElseThrow(() -> new UnknownEnvironment(name, usable.keySet().toString()));
+    }
+
+    /** Loads and checks one environment folder; the spec it returns has every default filled. */
+    public static Environment load(Path dir) throws InvalidEnvironment {
         EnvironmentSpec spec;
         try {
             spec = YAML.readValue(dir.resolve("environment.yaml").toFile(), EnvironmentSpec.class);
         } catch (IOException e) {
-            throw new InvalidEnvironmentException("environment.yaml: " + e.getMessage());
+            throw new InvalidEnvironment(List.of("environment.yaml: " + e.getMessage().lines().findFirst().orElse("")));
         }
-        List<String> problems = validate(dir, spec);
+        List<String> problems = SpecCheck.problems(dir, spec);
         if (!problems.isEmpty()) {
-            throw new InvalidEnvironmentException(String.join("; ", problems));
+            throw new InvalidEnvironment(problems);
         }
-        return new Environment(spec.name(), dir, spec, contentHash(dir));
-    }
-
-    private static List<String> validate(Path dir, EnvironmentSpec spec) {
-        List<String> problems = new ArrayList<>();
-        if (spec.name() == null || !spec.name().matches("[a-z0-9][a-z0-9_-]{0,62}")) {
-            problems.add("name must be lower-case letters, digits, '-' or '_'");
-        } else if (!spec.name().equals(dir.getFileName().toString())) {
-            problems.add("name '" + spec.name() + "' differs from its folder name");
+        try {
+            return new Environment(spec.name(), dir, spec.withDefaults(), contentHash(dir));
+        } catch (IOException e) {
+            throw new InvalidEnvironment(List.of("unreadable: " + e.getMessage()));
         }
-        if (spec.metric() == null || spec.metric().name() == null || spec.metric().goal() == null) {
-            problems.add("metric needs a name and a goal (maximize or minimize)");
-        }
-        if (spec.editable() == null || spec.editable().isEmpty()) {
-            problems.add("editable must list at least one path");
-        }
-        if (spec.recipe() == null || spec.recipe().command() == null || spec.recipe().seconds() == null) {
-            problems.add("recipe needs a command and seconds");
-        }
-        if (spec.scoring() == null || spec.scoring().command() == null || spec.scoring().seconds() == null) {
-            problems.add("scoring needs a command and seconds");
-        }
-        if (spec.seeds() == null || spec.seeds().isEmpty()) {
-            problems.add("seeds must list at least one seed");
-        }
-        if (!Files.isDirectory(dir.resolve("recipe"))) {
-            problems.add("recipe/ folder is missing");
-        }
-        if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
-            problems.add("Dockerfile is missing");
-        }
-        return problems;
     }
 
     /** SHA-256 over every file's relative path and content, in a stable order. */
@@ -121,9 +112,17 @@ public class EnvironmentCatalog {
         }
     }
 
-    static final class InvalidEnvironmentException extends IOException {
-        InvalidEnvironmentException(String message) {
-            super(message);
+    /** What is wrong with an environment folder, one sentence per problem. */
+    public static final class InvalidEnvironment extends Exception {
+        private final List<String> problems;
+
+        InvalidEnvironment(List<String> problems) {
+            super(String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
         }
     }
 }

@@ -1,10 +1,11 @@
 package dev.empiric.environment;
 
-import dev.empiric.web.ApiException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.util.List;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 @Path("/api/environments")
 public class EnvironmentResource {
@@ -15,22 +16,34 @@ public class EnvironmentResource {
         this.catalog = catalog;
     }
 
-    /** The environment's name, hash and full spec: everything an agent needs to plan an edit. */
-    public record EnvironmentView(String name, String contentHash, EnvironmentSpec spec) {
+    /**
+     * An environment as agents and people see it: name, hash and full spec (every default filled),
+     * or, for a broken one, no spec and the problems that keep it from being used.
+     */
+    public record EnvironmentView(String name, boolean usable, String contentHash, EnvironmentSpec spec,
+            List<String> problems) {
         static EnvironmentView of(Environment environment) {
-            return new EnvironmentView(environment.name(), environment.contentHash(), environment.spec());
+            return new EnvironmentView(environment.name(), true, environment.contentHash(), environment.spec(),
+                    List.of());
+        }
+
+        static EnvironmentView of(EnvironmentCatalog.Broken broken) {
+            return new EnvironmentView(broken.name(), false, null, null, broken.problems());
         }
     }
 
     @GET
+    @Operation(summary = "Every environment: usable ones with their spec, broken ones with their problems")
     public List<EnvironmentView> list() {
-        return catalog.all().stream().map(EnvironmentView::of).toList();
+        return Stream.concat(catalog.all().stream().map(EnvironmentView::of),
+                catalog.broken().stream().map(EnvironmentView::of)).toList();
     }
 
     @GET
     @Path("/{name}")
     public EnvironmentView get(@PathParam("name") String name) {
         return catalog.find(name).map(EnvironmentView::of)
-                .orElseThrow(() -> ApiException.notFound("no environment named '" + name + "'"));
+                .or(() -> catalog.broken().stream().filter(b -> b.name().equals(name)).findFirst().map(EnvironmentView::of))
+                .orElseThrow(() -> new UnknownEnvironment(name, catalog.all().stream().map(Environment::name).toList().toString()));
     }
 }

@@ -1,12 +1,18 @@
 package dev.empiric.evaluator;
 
 import dev.empiric.EmpiricConfig;
-import dev.empiric.trial.Label;
+import dev.empiric.WakeableLoop;
+import dev.empiric.campaign.EventLog;
+import dev.empiric.campaign.EventType;
+import dev.empiric.trial.EvaluationJob;
+import dev.empiric.trial.Measurement;
 import dev.empiric.trial.TrialService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The durable queue is the trial table itself: a trial is QUEUED until one dispatcher thread claims
- * it and hands it to one of {@code concurrency} workers. Nothing lives only in memory, so a restart
- * loses nothing: on start the server removes the containers its previous run left and re-queues the
- * trials that run interrupted.
+ * The durable queue is the trial table itself: a trial is QUEUED until the dispatcher claims it and
+ * hands it to one of {@code concurrency} workers. Nothing lives only in memory, so a restart loses
+ * nothing: on start the server removes the containers its previous run left and re-queues the
+ * trials that run interrupted. The dispatcher wakes when the event log says a trial was queued, and
+ * looks again every second for trials whose retry back-off has passed.
  */
 @ApplicationScoped
 public class EvaluationQueue {
@@ -30,18 +37,17 @@ public class EvaluationQueue {
     private final TrialEvaluator evaluator;
     private final Sandbox sandbox;
     private final int concurrency;
-    private final Object signal = new Object();
     private final AtomicInteger busy = new AtomicInteger();
-    private volatile boolean running;
+    private final WakeableLoop dispatcher;
     private Semaphore slots;
     private ExecutorService workers;
-    private Thread dispatcher;
 
     EvaluationQueue(TrialService trials, TrialEvaluator evaluator, Sandbox sandbox, EmpiricConfig config) {
         this.trials = trials;
         this.evaluator = evaluator;
         this.sandbox = sandbox;
         this.concurrency = config.evaluator().concurrency();
+        this.dispatcher = new WakeableLoop("empiric-dispatcher", Duration.ofSeconds(1), this::dispatchOne);
     }
 
     void start(@Observes StartupEvent event) {
@@ -59,13 +65,11 @@ public class EvaluationQueue {
         }
         slots = new Semaphore(concurrency);
         workers = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("empiric-evaluator-", 0).factory());
-        running = true;
-        dispatcher = Thread.ofPlatform().name("empiric-dispatcher").daemon().start(this::dispatch);
+        dispatcher.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        wake();
+        dispatcher.stop(Duration.ofSeconds(5));
         if (workers != null) {
             workers.shutdownNow();
             try {
@@ -81,10 +85,18 @@ public class EvaluationQueue {
         }
     }
 
-    /** Tells the dispatcher that a trial was queued, instead of letting it wait for its next poll. */
-    public void wake() {
-        synchronized (signal) {
-            signal.notifyAll();
+    /** Reacts to committed events: a queued trial wakes the dispatcher; a cancelled one is killed. */
+    void onEvent(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventLog.Appended event) {
+        if (EventType.TRIAL_SUBMITTED.wireName().equals(event.type())
+                || EventType.BEST_CHANGED.wireName().equals(event.type())) {
+            dispatcher.wake(); // a baseline's score also releases the trials that waited for it
+        } else if (EventType.TRIAL_CANCELLED.wireName().equals(event.type()) && event.trialNumber() != null) {
+            try {
+                sandbox.killTrial(event.campaignId(), event.trialNumber());
+            } catch (RuntimeException e) {
+                LOG.warnf("could not kill the containers of cancelled trial %d of campaign %d: %s",
+                        event.trialNumber(), event.campaignId(), e.getMessage());
+            }
         }
     }
 
@@ -93,72 +105,59 @@ public class EvaluationQueue {
         return busy.get();
     }
 
-    private void dispatch() {
-        while (running) {
-            try {
-                slots.acquire();
-                Optional<EvaluationJob> job = claim();
-                if (job.isEmpty()) {
-                    slots.release();
-                    synchronized (signal) {
-                        signal.wait(1000);
-                    }
-                    continue;
-                }
-                busy.incrementAndGet();
-                workers.submit(() -> {
-                    try {
-                        process(job.get());
-                    } finally {
-                        busy.decrementAndGet();
-                        slots.release();
-                        wake();
-                    }
-                });
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("the dispatcher failed to claim a trial; trying again shortly", e);
-                sleepQuietly();
-            }
+    /** Claims one trial if a worker is free; returns whether it did (then it tries again at once). */
+    private boolean dispatchOne() {
+        if (!slots.tryAcquire()) {
+            return false; // every worker is busy; a finishing worker wakes the loop
         }
-    }
-
-    private Optional<EvaluationJob> claim() {
+        Optional<EvaluationJob> job;
         try {
-            return trials.claimNext();
+            job = trials.claimNext();
         } catch (RuntimeException e) {
             slots.release();
             throw e;
         }
+        if (job.isEmpty()) {
+            slots.release();
+            return false;
+        }
+        busy.incrementAndGet();
+        workers.submit(() -> {
+            try {
+                process(job.get());
+            } finally {
+                busy.decrementAndGet();
+                slots.release();
+                dispatcher.wake();
+            }
+        });
+        return true;
     }
 
     private void process(EvaluationJob job) {
         long started = System.nanoTime();
         LOG.infof("evaluating campaign %d trial %d (attempt %d)", job.campaignId(), job.number(), job.attempt());
-        Evaluation evaluation;
+        Measurement measurement;
         try {
-            evaluation = evaluator.evaluate(job);
+            measurement = evaluator.evaluate(job);
         } catch (RuntimeException e) {
             LOG.warnf(e, "infrastructure failure on campaign %d trial %d", job.campaignId(), job.number());
-            evaluation = Evaluation.failed(Label.INFRA_ERROR, "attempt " + job.attempt() + ": " + e.getClass().getSimpleName()
-                    + ": " + e.getMessage());
+            measurement = Measurement.infrastructureFailed("attempt " + job.attempt() + ": "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        if (!running) {
+        if (!dispatcher.running()) {
             return; // shutting down: the trial stays RUNNING and is re-queued on the next start
         }
-        trials.complete(job, evaluation);
+        trials.complete(job, measurement);
         LOG.infof("campaign %d trial %d: %s score %s in %.1f s", job.campaignId(), job.number(),
-                evaluation.label() == null ? "scored" : evaluation.label(), evaluation.score(),
-                (System.nanoTime() - started) / 1e9);
+                describe(measurement.verdict()), measurement.score(), (System.nanoTime() - started) / 1e9);
     }
 
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static String describe(Measurement.Verdict verdict) {
+        return switch (verdict) {
+            case Measurement.Scored ignored -> "scored";
+            case Measurement.Failed failed -> failed.label().name();
+            case Measurement.InfrastructureFailed ignored -> "infrastructure failure";
+        };
     }
 }

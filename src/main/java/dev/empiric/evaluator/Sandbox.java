@@ -40,6 +40,7 @@ public class Sandbox {
     private static final Logger LOG = Logger.getLogger(Sandbox.class);
     static final String LABEL_PLATFORM = "empiric.platform";
     static final String LABEL_INSTANCE = "empiric.instance";
+    static final String LABEL_CAMPAIGN = "empiric.campaign";
     static final String LABEL_TRIAL = "empiric.trial";
     static final String UNPRIVILEGED_USER = "65534:65534";
 
@@ -67,13 +68,22 @@ public class Sandbox {
         }
     }
 
-    /** Labels that let a restarted server find and remove what this one created. */
-    public Map<String, String> labels(long trialId) {
+    /**
+     * Labels that name what a container or volume belongs to, so that a restarted server finds and
+     * removes what it left behind, and a cancelled trial's containers can be killed.
+     */
+    public Map<String, String> labels(long campaignId, int trialNumber) {
         Map<String, String> labels = new HashMap<>();
         labels.put(LABEL_PLATFORM, "empiric");
         labels.put(LABEL_INSTANCE, instance.id());
-        labels.put(LABEL_TRIAL, Long.toString(trialId));
+        labels.put(LABEL_CAMPAIGN, Long.toString(campaignId));
+        labels.put(LABEL_TRIAL, Integer.toString(trialNumber));
         return labels;
+    }
+
+    /** This server instance's id, as its containers are labelled with it. */
+    public String instanceId() {
+        return instance.id();
     }
 
     /** Runs a container to completion or to its deadline, and always removes it. */
@@ -188,16 +198,11 @@ public class Sandbox {
         return containers.size() + (volumes == null ? 0 : volumes.size());
     }
 
-    /** Containers of this instance that exist right now, running or not. */
-    public List<String> liveContainers() {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_INSTANCE, instance.id()))
-                .exec().stream().map(container -> container.getId()).toList();
-    }
-
     /** Kills every running container of one trial, for cancellation. */
-    public void killTrial(long trialId) {
-        docker.listContainersCmd().withLabelFilter(Map.of(LABEL_INSTANCE, instance.id(), LABEL_TRIAL,
-                Long.toString(trialId))).exec().forEach(container -> kill(container.getId()));
+    public void killTrial(long campaignId, int trialNumber) {
+        docker.listContainersCmd().withLabelFilter(Map.of(LABEL_INSTANCE, instance.id(),
+                LABEL_CAMPAIGN, Long.toString(campaignId), LABEL_TRIAL, Integer.toString(trialNumber)))
+                .exec().forEach(container -> kill(container.getId()));
     }
 
     public boolean ping() {

@@ -1,6 +1,6 @@
 package dev.empiric.lineage;
 
-import dev.empiric.web.ApiException;
+import dev.empiric.trial.Trial;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class LineageResource {
 
     private static final MediaType MARKDOWN = MediaType.valueOf(LineageMarkdown.MEDIA_TYPE);
-    private static final String SPECIALIST = "[A-Za-z0-9_.:-]{1,100}";
 
     private final LineageService lineage;
 
@@ -43,8 +42,8 @@ public class LineageResource {
             @QueryParam("top") String top, @QueryParam("recent") String recent,
             @QueryParam("ownFailures") String ownFailures, @QueryParam("children") String children,
             @QueryParam("format") String format, @Context HttpHeaders headers) {
-        if (specialist != null && !specialist.matches(SPECIALIST)) {
-            throw ApiException.badRequest("specialist must be 1-100 letters, digits or _.:-");
+        if (specialist != null && !specialist.matches(Trial.SPECIALIST_NAME)) {
+            throw new InvalidLineageRequest("specialist must be 1-100 letters, digits or _.:-");
         }
         boolean markdown = markdown(format, headers);
         LineageService.Options defaults = LineageService.Options.DEFAULT;
@@ -63,7 +62,7 @@ public class LineageResource {
             return switch (format) {
                 case "markdown" -> true;
                 case "json" -> false;
-                default -> throw ApiException.badRequest("format must be 'json' or 'markdown', not '" + format + "'");
+                default -> throw new InvalidLineageRequest("format must be 'json' or 'markdown', not '" + format + "'");
             };
         }
         for (MediaType accepted : headers.getAcceptableMediaTypes()) {
@@ -84,7 +83,7 @@ public class LineageResource {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not '" + value + "'");
+            throw new InvalidLineageRequest(name + " must be a whole number, not '" + value + "'");
         }
     }
 }

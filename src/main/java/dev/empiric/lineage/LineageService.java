@@ -1,23 +1,20 @@
 package dev.empiric.lineage;
 
+import dev.empiric.campaign.Budgets;
 import dev.empiric.campaign.Campaign;
 import dev.empiric.campaign.CampaignSettings;
-import dev.empiric.campaign.KeepRule;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.trial.Label;
-import dev.empiric.trial.Trial;
-import dev.empiric.web.ApiException;
+import dev.empiric.trial.RecipeTree;
+import dev.empiric.trial.TrialSkeleton;
+import dev.empiric.trial.Trials;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +25,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Renders the lineage view of a campaign for one specialist from the store. The one place that
- * decides what agents see, so that internal specialists and external agents (over REST) cannot
- * diverge. Three queries whatever the campaign's size: the campaign, the skeleton of all its trials,
- * and the full rows of the few trials shown.
+ * What proposers are shown of a campaign's lineage, decided in one place: the lineage view (for LLM
+ * and command specialists and for external agents over REST) and the history the offline
+ * specialists learn from. Both come from the same store and obey the same switch: with the
+ * campaign's lineage view off (an ablation), neither shows any outcome but the best's. Internal and
+ * external proposers therefore cannot diverge. The view costs three queries whatever the campaign's
+ * size: the campaign, the skeleton of all its trials, and the full rows of the few trials shown.
  */
 @ApplicationScoped
 public class LineageService {
@@ -41,9 +40,13 @@ public class LineageService {
             .thenComparing(TrialSkeleton::number, Comparator.reverseOrder());
 
     private final EnvironmentCatalog catalog;
+    private final Trials trials;
+    private final CampaignHistoryReader histories;
 
-    LineageService(EnvironmentCatalog catalog) {
+    LineageService(EnvironmentCatalog catalog, Trials trials, CampaignHistoryReader histories) {
         this.catalog = catalog;
+        this.trials = trials;
+        this.histories = histories;
     }
 
     /**
@@ -69,7 +72,7 @@ public class LineageService {
 
         private static void check(int value, String name) {
             if (value < 0 || value > MAX) {
-                throw ApiException.badRequest(name + " must be between 0 and " + MAX + ", not " + value);
+                throw new InvalidLineageRequest(name + " must be between 0 and " + MAX + ", not " + value);
             }
         }
     }
@@ -80,22 +83,18 @@ public class LineageService {
      */
     @Transactional
     public LineageView view(long campaignId, String specialist, Options options) {
-        Campaign campaign = Campaign.<Campaign>findByIdOptional(campaignId)
-                .orElseThrow(() -> ApiException.notFound("no campaign with id " + campaignId));
-        Environment environment = catalog.find(campaign.environment).orElseThrow(() -> ApiException.conflict(
-                "campaign " + campaignId + " uses environment '" + campaign.environment
-                        + "', which this server does not have"));
-        CampaignSettings settings = CampaignSettings.fromJson(campaign.settings);
-        LineageView.Task task = task(environment.spec(), settings, specialist);
+        Campaign campaign = Campaign.require(campaignId);
+        Environment environment = environment(campaign);
+        CampaignSettings settings = campaign.parsedSettings();
+        Budgets budgets = Budgets.of(environment.spec(), settings);
+        LineageView.Task task = task(environment.spec(), budgets, specialist);
         if (!settings.lineageViewEnabled()) {
             return new LineageView(campaign.id, campaign.name, specialist, false, Instant.now(), null, task,
                     new LineageView.Standing(campaign.bestNumber, campaign.bestScore, null, null, null, null, null),
                     List.of(), List.of(), List.of(), 0, List.of(), List.of(), Map.of());
         }
 
-        EntityManager em = Trial.getEntityManager();
-        List<TrialSkeleton> all = em.createQuery(TrialSkeleton.SELECT + " where t.campaignId = :campaign",
-                TrialSkeleton.class).setParameter("campaign", campaignId).getResultList();
+        List<TrialSkeleton> all = trials.skeletons(campaignId);
         List<TrialSkeleton> visible = all.stream().filter(TrialSkeleton::visible).toList();
         Integer best = campaign.bestNumber;
 
@@ -116,12 +115,13 @@ public class LineageService {
         if (best != null) {
             shown.add(best);
         }
-        Map<Integer, LineageEntry> rows = rows(em, campaignId, shown);
+        Map<Integer, LineageEntry> rows = trials.byNumbers(campaignId, shown).stream().map(LineageEntry::of)
+                .collect(Collectors.toMap(LineageEntry::number, Function.identity()));
 
         LineageEntry bestRow = best == null ? null : rows.get(best);
         LineageView.Standing standing = new LineageView.Standing(best, campaign.bestScore,
                 bestRow == null ? null : bestRow.specialist(), bestRow == null ? null : bestRow.hypothesis(),
-                campaign.baselineScore, campaign.noiseFloor, KeepRule.threshold(environment.spec(), campaign.noiseFloor));
+                campaign.baselineScore, campaign.noiseFloor, budgets.keepThreshold(campaign.noiseFloor));
         Map<Label, Long> counts = visible.stream().collect(Collectors.groupingBy(TrialSkeleton::label,
                 () -> new EnumMap<>(Label.class), Collectors.counting()));
         Integer asOf = visible.stream().map(TrialSkeleton::number).max(Integer::compare).orElse(null);
@@ -130,16 +130,14 @@ public class LineageService {
                 entries(recent, rows), entries(ownFailures, rows), counts);
     }
 
-    private static LineageView.Task task(EnvironmentSpec spec, CampaignSettings settings, String specialist) {
-        LineageView.Budgets budgets = new LineageView.Budgets(settings.recipeSecondsFor(spec),
-                settings.scoringSecondsFor(spec), settings.recipeMemoryMbFor(spec),
-                spec.artifact() == null ? null : spec.artifact().maxBytes(),
-                spec.artifact() != null && spec.artifact().includeCode());
-        Map<String, List<EnvironmentSpec.Knob>> surfaces = spec.surfaces() == null ? Map.of() : spec.surfaces();
+    private static LineageView.Task task(EnvironmentSpec spec, Budgets budgets, String specialist) {
+        LineageView.Budgets shown = new LineageView.Budgets(budgets.recipe().seconds(), budgets.scoring().seconds(),
+                budgets.recipe().memoryMb(), budgets.artifactMaxBytes(), budgets.artifactIncludesCode());
+        Map<String, List<EnvironmentSpec.Knob>> surfaces = spec.surfaces();
         boolean owns = specialist != null && surfaces.containsKey(specialist);
         return new LineageView.Task(spec.name(), spec.title(), spec.description(), spec.metric().name(),
-                spec.metric().goal(), spec.editable(), budgets, spec.gates() == null ? List.of() : spec.gates(),
-                spec.seeds().size(), owns ? specialist : null, owns ? surfaces.get(specialist) : List.of(),
+                spec.metric().goal(), spec.editable(), shown, spec.gates(), spec.seeds().size(),
+                owns ? specialist : null, owns ? surfaces.get(specialist) : List.of(),
                 List.copyOf(new TreeMap<>(surfaces).keySet()));
     }
 
@@ -151,37 +149,36 @@ public class LineageService {
                 .thenComparing(TrialSkeleton::number);
     }
 
-    /**
-     * The kept trials on the path from the baseline to {@code best}, baseline first. The path follows
-     * parent links through every trial, kept or not, since an edit may build on a discarded parent.
-     */
+    /** The kept trials on the path from the baseline to {@code best} ({@link Ancestry}), baseline first. */
     private static List<TrialSkeleton> chain(List<TrialSkeleton> all, Integer best) {
         Map<Integer, TrialSkeleton> byNumber = all.stream()
                 .collect(Collectors.toMap(TrialSkeleton::number, Function.identity()));
-        List<TrialSkeleton> path = new ArrayList<>();
-        Set<Integer> seen = new HashSet<>();
-        for (TrialSkeleton t = best == null ? null : byNumber.get(best); t != null && seen.add(t.number());
-                t = t.parent() == null ? null : byNumber.get(t.parent())) {
-            if (t.visible() && t.kept()) {
-                path.addFirst(t);
-            }
-        }
-        return path;
-    }
-
-    private static Map<Integer, LineageEntry> rows(EntityManager em, long campaignId, Collection<Integer> numbers) {
-        if (numbers.isEmpty()) {
-            return Map.of();
-        }
-        Map<Integer, LineageEntry> rows = new HashMap<>();
-        em.createQuery(LineageEntry.SELECT + " where t.campaignId = :campaign and t.number in :numbers",
-                        LineageEntry.class)
-                .setParameter("campaign", campaignId).setParameter("numbers", numbers).getResultList()
-                .forEach(row -> rows.put(row.number(), row));
-        return rows;
+        return Ancestry.path(best, number -> byNumber.containsKey(number) ? byNumber.get(number).parent() : null)
+                .stream().map(byNumber::get).filter(t -> t != null && t.visible() && t.kept()).toList();
     }
 
     private static List<LineageEntry> entries(List<TrialSkeleton> section, Map<Integer, LineageEntry> rows) {
         return section.stream().map(t -> rows.get(t.number())).toList();
+    }
+
+    /**
+     * The history the offline specialists learn from. With the lineage view off it keeps which
+     * recipes were tried (so nothing is measured twice) but hides every outcome except the best's.
+     */
+    @Transactional
+    public CampaignHistory history(long campaignId) {
+        Campaign campaign = Campaign.require(campaignId);
+        CampaignHistory history = histories.read(campaign, environment(campaign).spec());
+        return campaign.parsedSettings().lineageViewEnabled() ? history : history.withoutOutcomes();
+    }
+
+    /** The files of a trial's commit: what a proposal edits. */
+    @Transactional
+    public RecipeTree tree(long campaignId, int number) {
+        return histories.tree(campaignId, number);
+    }
+
+    private Environment environment(Campaign campaign) {
+        return catalog.find(campaign.environment).orElseThrow(() -> new EnvironmentUnavailable(campaign));
     }
 }

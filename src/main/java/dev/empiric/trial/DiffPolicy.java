@@ -1,10 +1,9 @@
 package dev.empiric.trial;
 
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
+import dev.empiric.environment.EditablePaths;
 import java.util.ArrayList;
 import java.util.List;
+import dev.empiric.environment.EnvironmentSpec;
 import java.util.Set;
 import org.eclipse.jgit.diff.DiffEntry.ChangeType;
 import org.eclipse.jgit.lib.FileMode;
@@ -21,15 +20,17 @@ public final class DiffPolicy {
 
     private static final Set<String> FORBIDDEN_NAMES = Set.of(".git", ".gitmodules", ".gitattributes");
 
-    private final List<PathMatcher> editable;
-    private final List<String> editableGlobs;
+    private final EditablePaths editable;
     private final boolean allowBinary;
 
     public DiffPolicy(List<String> editableGlobs, boolean allowBinary) {
-        this.editableGlobs = List.copyOf(editableGlobs);
-        this.editable = editableGlobs.stream().map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
-                .toList();
+        this.editable = new EditablePaths(editableGlobs);
         this.allowBinary = allowBinary;
+    }
+
+    /** The policy an environment's spec declares. */
+    public static DiffPolicy of(EnvironmentSpec spec) {
+        return new DiffPolicy(spec.editable(), spec.artifact().allowBinary());
     }
 
     /** Throws with every violation listed, or returns when the whole patch is allowed. */
@@ -79,9 +80,8 @@ public final class DiffPolicy {
                 return;
             }
         }
-        Path relative = Path.of(path);
-        if (editable.stream().noneMatch(matcher -> matcher.matches(relative))) {
-            violations.add("'" + path + "' is outside the editable paths " + editableGlobs);
+        if (!editable.matches(path)) {
+            violations.add("'" + path + "' is outside the editable paths " + editable.globs());
         }
     }
 

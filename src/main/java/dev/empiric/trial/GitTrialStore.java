@@ -75,22 +75,26 @@ public class GitTrialStore {
                 return commit.name();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not create the repository for campaign " + campaignId, e);
+            throw new TrialStoreUnavailable("could not create the repository for campaign " + campaignId, e);
         }
     }
 
     /**
      * Applies {@code patch} onto {@code parentCommit} and commits the result under the trial's ref.
-     * The caller has already checked the patch against the environment's {@link DiffPolicy}.
+     * The caller has already checked the patch against the environment's {@link DiffPolicy}. A patch
+     * that does not apply is the agent's doing ({@link EditRejected}, INVALID_PATCH); JGit reports those
+     * as errors in its result. Any exception is the store's doing (a missing object, a full disk) and
+     * is never blamed on the agent ({@link TrialStoreUnavailable}).
      */
     public String commitTrial(long campaignId, String parentCommit, Patch patch, int number, String author,
             String message) throws EditRejected {
-        Repository repository = repository(campaignId);
-        try (ObjectInserter inserter = repository.newObjectInserter(); RevWalk walk = new RevWalk(repository)) {
+        try (ObjectInserter inserter = repository(campaignId).newObjectInserter();
+                RevWalk walk = new RevWalk(repository(campaignId))) {
             RevCommit parent = walk.parseCommit(ObjectId.fromString(parentCommit));
-            PatchApplier.Result result = new PatchApplier(repository, parent.getTree(), inserter).applyPatch(patch);
+            PatchApplier.Result result = apply(new PatchApplier(repository(campaignId), parent.getTree(), inserter),
+                    patch);
             if (!result.getErrors().isEmpty()) {
-                throw new EditRejected(Label.INVALID_PATCH, "the diff does not apply to trial's parent: "
+                throw new EditRejected(Label.INVALID_PATCH, "the diff does not apply to the trial's parent: "
                         + result.getErrors().stream().map(Object::toString).distinct().limit(5).toList());
             }
             if (result.getTreeId().equals(parent.getTree())) {
@@ -99,10 +103,20 @@ public class GitTrialStore {
             PersonIdent agent = new PersonIdent(author, author + "@agents.empiric.invalid", Instant.now(), ZoneOffset.UTC);
             ObjectId commit = insertCommit(inserter, result.getTreeId(), parent, agent, message);
             inserter.flush();
-            setRef(repository, "refs/trials/" + number, commit);
+            setRef(repository(campaignId), "refs/trials/" + number, commit);
             return commit.name();
-        } catch (IOException e) {
-            // JGit reports malformed hunks as exceptions; to the agent that is a patch that does not apply.
+        } catch (IOException | RuntimeException e) {
+            // Reading the parent, inserting objects, moving the ref: all the repository's doing.
+            throw new TrialStoreUnavailable("the trial store of campaign " + campaignId + " failed while committing"
+                    + " trial " + number + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** JGit's runtime exceptions while applying come from the patch's content (say, corrupt binary data). */
+    private static PatchApplier.Result apply(PatchApplier applier, Patch patch) throws IOException, EditRejected {
+        try {
+            return applier.applyPatch(patch);
+        } catch (RuntimeException e) {
             throw new EditRejected(Label.INVALID_PATCH, "the diff could not be applied: " + e.getMessage());
         }
     }
@@ -111,7 +125,7 @@ public class GitTrialStore {
         try {
             setRef(repository(campaignId), "refs/heads/best", ObjectId.fromString(commit));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TrialStoreUnavailable("could not move refs/heads/best of campaign " + campaignId, e);
         }
     }
 
@@ -120,7 +134,7 @@ public class GitTrialStore {
         try {
             RecipeFiles.writeInto(files(campaignId, commit), target);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TrialStoreUnavailable("could not check out " + commit + " into " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -141,7 +155,7 @@ public class GitTrialStore {
             }
             return files;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TrialStoreUnavailable("could not read commit " + commit + " of campaign " + campaignId, e);
         }
     }
 
@@ -169,12 +183,12 @@ public class GitTrialStore {
         return open.computeIfAbsent(campaignId, id -> {
             Path path = repositoryPath(id);
             if (!Files.isDirectory(path)) {
-                throw new IllegalStateException("campaign " + id + " has no repository at " + path);
+                throw new TrialStoreUnavailable("campaign " + id + " has no repository at " + path, null);
             }
             try {
                 return new FileRepository(path.toFile());
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new TrialStoreUnavailable("cannot open the repository of campaign " + id, e);
             }
         });
     }

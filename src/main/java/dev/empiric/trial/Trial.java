@@ -1,24 +1,63 @@
 package dev.empiric.trial;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Basic;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Version;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * One trial: a hypothesis and its diff (committed to the campaign's git repository), and the
  * evaluator-owned outcome. Rows are never deleted; a trial that was refused or failed keeps its
- * record and label, so the trajectory stays complete.
+ * record and label, so the trajectory stays complete. Every query over trials is named here and run
+ * through {@link Trials}, so there is one place to read (and index) them.
  */
 @Entity
+@NamedQuery(name = Trial.BY_NUMBER, query = "from Trial t where t.campaignId = :campaign and t.number = :number")
+@NamedQuery(name = Trial.BY_NUMBERS, query = "from Trial t where t.campaignId = :campaign and t.number in :numbers")
+@NamedQuery(name = Trial.BY_IDEMPOTENCY_KEY,
+        query = "from Trial t where t.campaignId = :campaign and t.idempotencyKey = :key")
+@NamedQuery(name = Trial.CLAIMABLE, query = """
+        from Trial t where t.state = dev.empiric.trial.TrialState.QUEUED and (t.notBefore is null or t.notBefore <= :now)
+        and (t.number = 0 or exists (select c.id from Campaign c where c.id = t.campaignId and c.bestScore is not null))
+        order by t.id""")
+@NamedQuery(name = Trial.IN_STATE, query = "from Trial t where t.state = :state order by t.id")
+@NamedQuery(name = Trial.OF_CAMPAIGN_IN_STATE,
+        query = "from Trial t where t.campaignId = :campaign and t.state = :state order by t.number")
+@NamedQuery(name = Trial.COUNTS, query = """
+        select t.state, t.label, count(t) from Trial t where t.campaignId = :campaign group by t.state, t.label""")
+@NamedQuery(name = Trial.SKELETONS, query = """
+        select new dev.empiric.trial.TrialSkeleton(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
+        t.finishedAt, t.commitId) from Trial t where t.campaignId = :campaign order by t.number""")
+@NamedQuery(name = Trial.SKELETONS_SINCE, query = """
+        select new dev.empiric.trial.TrialSkeleton(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
+        t.finishedAt, t.commitId) from Trial t
+        where t.campaignId = :campaign and t.specialist in :specialists and t.submittedAt >= :since order by t.number""")
+@NamedQuery(name = Trial.DIFFS_ON_PARENT,
+        query = "select t.diff from Trial t where t.campaignId = :campaign and t.parentNumber = :parent")
 public class Trial extends PanacheEntityBase {
+
+    static final String BY_NUMBER = "Trial.byNumber";
+    static final String BY_NUMBERS = "Trial.byNumbers";
+    static final String BY_IDEMPOTENCY_KEY = "Trial.byIdempotencyKey";
+    static final String CLAIMABLE = "Trial.claimable";
+    static final String IN_STATE = "Trial.inState";
+    static final String OF_CAMPAIGN_IN_STATE = "Trial.ofCampaignInState";
+    static final String COUNTS = "Trial.counts";
+    static final String SKELETONS = "Trial.skeletons";
+    static final String SKELETONS_SINCE = "Trial.skeletonsSince";
+    static final String DIFFS_ON_PARENT = "Trial.diffsOnParent";
+
+    /** Who may be named as a trial's specialist: also the shape the lineage view accepts. */
+    public static final String SPECIALIST_NAME = "[A-Za-z0-9_.:-]{1,100}";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -39,7 +78,8 @@ public class Trial extends PanacheEntityBase {
     @Column(name = "expected_delta")
     public Double expectedDelta;
 
-    /** The diff exactly as submitted; the commit holds what was applied. */
+    /** The diff exactly as submitted (the commit holds what was applied); loaded only when read. */
+    @Basic(fetch = FetchType.LAZY)
     public String diff;
 
     @Column(name = "commit_id")
@@ -50,6 +90,10 @@ public class Trial extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     public Label label;
+
+    /** The sentence that explains the label (the keep rule's judgement, the failure, the refusal). */
+    @Column(name = "label_reason")
+    public String labelReason;
 
     public Double score;
 
@@ -66,11 +110,22 @@ public class Trial extends PanacheEntityBase {
     @Column(name = "best_at_judgement")
     public Integer bestAtJudgement;
 
+    /** The campaign's noise floor and keep threshold when this trial was judged. */
+    @Column(name = "noise_floor")
+    public Double noiseFloor;
+
+    @Column(name = "keep_threshold")
+    public Double keepThreshold;
+
     public String notes;
 
     /** The lineage state a runner's specialist saw when it proposed this trial (run, best, trial counts). */
     @Column(name = "proposed_from")
     public String proposedFrom;
+
+    /** SHA-256 of what the proposer was shown (a {@code proposer_view} row), for "what did the agent know". */
+    @Column(name = "view_hash")
+    public String viewHash;
 
     @Column(name = "submitted_at")
     public Instant submittedAt;
@@ -105,11 +160,11 @@ public class Trial extends PanacheEntityBase {
     @Version
     public long version;
 
-    public static Optional<Trial> findByNumber(long campaignId, int number) {
-        return find("campaignId = ?1 and number = ?2", campaignId, number).firstResultOptional();
-    }
-
     public void appendNote(String note) {
         notes = notes == null || notes.isBlank() ? note : notes + "\n" + note;
+    }
+
+    public boolean settled() {
+        return state == TrialState.FINISHED || state == TrialState.CANCELLED;
     }
 }

@@ -1,6 +1,5 @@
 package dev.empiric.trial;
 
-import dev.empiric.web.ApiException;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
@@ -26,10 +25,10 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
             Integer page, Integer size) {
         int pageSize = size == null ? 50 : size;
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw ApiException.badRequest("size must be between 1 and " + MAX_PAGE_SIZE);
+            throw new InvalidTrialQuery("size must be between 1 and " + MAX_PAGE_SIZE);
         }
         if (page != null && page < 0) {
-            throw ApiException.badRequest("page must be 0 or more");
+            throw new InvalidTrialQuery("page must be 0 or more");
         }
         return new TrialQuery(parse(states, TrialState.class, "state"), parse(labels, Label.class, "label"),
                 specialists == null ? List.of() : specialists, sort == null ? "number" : sort,
@@ -61,7 +60,7 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
         String key = descending ? sort.substring(1) : sort;
         String column = SORTABLE.get(key);
         if (column == null) {
-            throw ApiException.badRequest("sort must be one of " + SORTABLE.keySet() + ", optionally prefixed by '-'");
+            throw new InvalidTrialQuery("sort must be one of " + SORTABLE.keySet() + ", optionally prefixed by '-'");
         }
         Sort.Direction direction = descending ? Sort.Direction.Descending : Sort.Direction.Ascending;
         return Sort.by(column, direction, Sort.NullPrecedence.NULLS_LAST).and("number");
@@ -74,7 +73,7 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
                 try {
                     parsed.add(Enum.valueOf(type, part.strip().toUpperCase()));
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("unknown " + name + " '" + part + "'; known: "
+                    throw new InvalidTrialQuery("unknown " + name + " '" + part + "'; known: "
                             + List.of(type.getEnumConstants()));
                 }
             }
@@ -82,3 +81,4 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
         return parsed;
     }
 }
+

@@ -1,8 +1,5 @@
 package dev.empiric.trial;
 
-import dev.empiric.evaluator.Sandbox;
-import dev.empiric.evaluator.TrialLogs;
-import dev.empiric.web.ApiException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,34 +9,31 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
+/** One trial over REST: everything recorded about it, its diff, log and files, and cancelling it. */
 @Path("/api/trials/{id}")
 public class TrialResource {
 
     private static final int MAX_LOG_BYTES = 1024 * 1024;
+    /** Until API tokens name the caller, writes over REST are recorded as this actor. */
+    static final String API = "api";
 
-    private final TrialService trials;
+    private final TrialService service;
+    private final Trials trials;
     private final TrialLogs logs;
-    private final Sandbox sandbox;
     private final GitTrialStore store;
 
-    TrialResource(TrialService trials, TrialLogs logs, Sandbox sandbox, GitTrialStore store) {
+    TrialResource(TrialService service, Trials trials, TrialLogs logs, GitTrialStore store) {
+        this.service = service;
         this.trials = trials;
         this.logs = logs;
-        this.sandbox = sandbox;
         this.store = store;
-    }
-
-    private static String committed(Trial trial) {
-        if (trial.commitId == null) {
-            throw ApiException.conflict("trial " + trial.id + " was " + trial.label + " and has no commit");
-        }
-        return trial.commitId;
     }
 
     @GET
     public TrialView get(@PathParam("id") long id) {
-        return TrialView.of(trials.find(id));
+        return TrialView.of(trials.require(id));
     }
 
     /** The diff exactly as it was submitted. */
@@ -47,7 +41,7 @@ public class TrialResource {
     @Path("/diff")
     @Produces("text/x-diff")
     public String diff(@PathParam("id") long id) {
-        return trials.find(id).diff;
+        return trials.require(id).diff;
     }
 
     /** The last {@code bytes} of the trial's container output, all attempts and seeds. */
@@ -56,9 +50,9 @@ public class TrialResource {
     @Produces(MediaType.TEXT_PLAIN)
     public String log(@PathParam("id") long id, @QueryParam("bytes") @DefaultValue("65536") int bytes) {
         if (bytes < 1 || bytes > MAX_LOG_BYTES) {
-            throw ApiException.badRequest("bytes must be between 1 and " + MAX_LOG_BYTES);
+            throw new InvalidTrialQuery("bytes must be between 1 and " + MAX_LOG_BYTES);
         }
-        Trial trial = trials.find(id);
+        Trial trial = trials.require(id);
         return logs.tail(trial.campaignId, trial.number, bytes);
     }
 
@@ -66,7 +60,7 @@ public class TrialResource {
     @GET
     @Path("/files")
     public List<String> files(@PathParam("id") long id) {
-        Trial trial = trials.find(id);
+        Trial trial = trials.require(id);
         return List.copyOf(store.files(trial.campaignId, committed(trial)).keySet());
     }
 
@@ -75,20 +69,25 @@ public class TrialResource {
     @Path("/files/{path: .+}")
     @Produces(MediaType.TEXT_PLAIN)
     public String file(@PathParam("id") long id, @PathParam("path") String path) {
-        Trial trial = trials.find(id);
+        Trial trial = trials.require(id);
         String content = store.readFile(trial.campaignId, committed(trial), path);
         if (content == null) {
-            throw ApiException.notFound("trial " + id + " has no file '" + path + "'");
+            throw new UnknownTrial("trial " + id + " has no file '" + path + "'");
         }
         return content;
     }
 
     @POST
     @Path("/cancel")
+    @Operation(summary = "Cancel a queued or running trial; a running one's containers are killed")
     public TrialView cancel(@PathParam("id") long id) {
-        if (trials.cancel(id)) {
-            sandbox.killTrial(id);
+        return service.cancel(id, API);
+    }
+
+    private static String committed(Trial trial) {
+        if (trial.commitId == null) {
+            throw new TrialHasNoCommit(trial);
         }
-        return TrialView.of(trials.find(id));
+        return trial.commitId;
     }
 }

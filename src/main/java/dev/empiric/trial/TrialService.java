@@ -1,54 +1,62 @@
 package dev.empiric.trial;
 
+import static dev.empiric.campaign.EventLog.payload;
+
+import dev.empiric.DomainException.Kind;
 import dev.empiric.EmpiricConfig;
+import dev.empiric.Json;
+import dev.empiric.Sha256;
+import dev.empiric.campaign.Budgets;
 import dev.empiric.campaign.Campaign;
-import dev.empiric.campaign.CampaignSettings;
+import dev.empiric.campaign.CampaignClosed;
 import dev.empiric.campaign.CampaignStatus;
-import dev.empiric.campaign.KeepRule;
+import dev.empiric.campaign.EventLog;
+import dev.empiric.campaign.EventType;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
-import dev.empiric.evaluator.Evaluation;
-import dev.empiric.evaluator.EvaluationJob;
-import dev.empiric.web.ApiException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.empiric.trial.Measurement.Failed;
+import dev.empiric.trial.Measurement.InfrastructureFailed;
+import dev.empiric.trial.Measurement.Scored;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.patch.Patch;
 import org.jboss.logging.Logger;
 
 /**
- * The life of a trial in the store: submission (checked, committed, queued), claim by a worker,
- * and the recorded outcome. Every change to a campaign's lineage happens under that campaign's row
- * lock, so trial numbers, the incumbent and the git refs never race.
+ * The life of a trial in the store: submission (checked, committed, queued), claim by a worker, the
+ * recorded outcome, cancellation and recovery after a restart. Every change happens under the
+ * campaign's row lock and is appended to the campaign's event log in the same transaction, so
+ * trial numbers, the incumbent, the git refs and the audit trail never race or disagree.
  */
 @ApplicationScoped
 public class TrialService {
 
     private static final Logger LOG = Logger.getLogger(TrialService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_HYPOTHESIS_CHARS = 20_000;
+    /** How many queued trials one claim looks at before giving up, so a bad one never blocks the rest. */
+    private static final int CLAIM_CANDIDATES = 8;
+    public static final String SERVER = "server";
 
     private final EnvironmentCatalog catalog;
     private final GitTrialStore store;
+    private final Trials trials;
+    private final EventLog events;
     private final EmpiricConfig config;
     private final MeterRegistry meters;
 
-    TrialService(EnvironmentCatalog catalog, GitTrialStore store, EmpiricConfig config, MeterRegistry meters) {
+    TrialService(EnvironmentCatalog catalog, GitTrialStore store, Trials trials, EventLog events, EmpiricConfig config,
+            MeterRegistry meters) {
         this.catalog = catalog;
         this.store = store;
+        this.trials = trials;
+        this.events = events;
         this.config = config;
         this.meters = meters;
     }
@@ -56,37 +64,46 @@ public class TrialService {
     /** The trial as recorded, and whether it was recorded by an earlier request with the same key. */
     public record Submitted(TrialView trial, boolean replayed) {}
 
+    /**
+     * Records a proposed trial. A malformed request is refused ({@link SubmissionRefused}); a diff
+     * that breaks the rules becomes a FINISHED trial labelled ILLEGAL_EDIT or INVALID_PATCH; a store
+     * failure becomes a FINISHED trial labelled INFRA_ERROR (without the idempotency key, so the same
+     * request can be sent again); anything else is committed and QUEUED.
+     *
+     * @param actor who submits, for the event log (an API token's name, {@code runner:<id>})
+     */
     @Transactional
-    public Submitted submit(long campaignId, TrialSubmission submission, String idempotencyKey) {
+    public Submitted submit(long campaignId, TrialSubmission submission, String idempotencyKey, String actor) {
         validate(submission, idempotencyKey);
-        Campaign campaign = lockCampaign(campaignId);
-        String requestHash = requestHash(submission);
+        Campaign campaign = Campaign.lock(campaignId);
+        String requestHash = Sha256.hex(Json.write(submission));
         if (idempotencyKey != null) {
-            Optional<Trial> earlier = Trial.find("campaignId = ?1 and idempotencyKey = ?2", campaignId, idempotencyKey)
-                    .firstResultOptional();
+            Optional<Trial> earlier = trials.byIdempotencyKey(campaignId, idempotencyKey);
             if (earlier.isPresent()) {
                 if (!earlier.get().requestHash.equals(requestHash)) {
-                    throw ApiException.unprocessable("Idempotency-Key '" + idempotencyKey
+                    throw new SubmissionRefused(Kind.UNPROCESSABLE, "Idempotency-Key '" + idempotencyKey
                             + "' was used before with a different body (trial " + earlier.get().number + ")");
                 }
                 return new Submitted(TrialView.of(earlier.get()), true);
             }
         }
         if (campaign.status != CampaignStatus.ACTIVE) {
-            throw ApiException.conflict("campaign " + campaignId + " is " + campaign.status + " and takes no trials");
+            throw new CampaignClosed(campaign);
         }
         int parentNumber = submission.parent() != null ? submission.parent() : campaign.bestNumber;
-        Trial parent = Trial.findByNumber(campaignId, parentNumber).orElseThrow(() -> ApiException.unprocessable(
-                "campaign " + campaignId + " has no trial " + parentNumber + " to use as parent"));
+        Trial parent = trials.byNumber(campaignId, parentNumber).orElseThrow(() -> new SubmissionRefused(
+                Kind.UNPROCESSABLE, "campaign " + campaignId + " has no trial " + parentNumber + " to use as parent"));
         if (parent.commitId == null) {
-            throw ApiException.unprocessable("trial " + parentNumber + " was " + parent.label
+            throw new SubmissionRefused(Kind.UNPROCESSABLE, "trial " + parentNumber + " was " + parent.label
                     + " and has no commit; choose another parent");
         }
-        Environment environment = environment(campaign);
+        Environment environment = catalog.find(campaign.environment).orElseThrow(() -> new SubmissionRefused(
+                Kind.CONFLICT, "campaign " + campaignId + " uses environment '" + campaign.environment
+                        + "', which is missing or broken on this server (GET /api/environments says why)"));
         Patch patch = GitTrialStore.parse(submission.diff());
         if (patch.getFiles().isEmpty()) {
-            throw ApiException.unprocessable("the diff holds no file changes; send a unified diff (as from 'git diff')"
-                    + " with paths relative to the recipe root");
+            throw new SubmissionRefused(Kind.UNPROCESSABLE, "the diff holds no file changes; send a unified diff"
+                    + " (as from 'git diff') with paths relative to the recipe root");
         }
 
         Trial trial = new Trial();
@@ -101,8 +118,7 @@ public class TrialService {
         trial.idempotencyKey = idempotencyKey;
         trial.requestHash = requestHash;
         try {
-            new DiffPolicy(environment.spec().editable(), environment.spec().artifact() != null
-                    && environment.spec().artifact().allowBinary()).check(patch);
+            DiffPolicy.of(environment.spec()).check(patch);
             if (!patch.getErrors().isEmpty()) {
                 throw new EditRejected(Label.INVALID_PATCH, "the diff is malformed: "
                         + patch.getErrors().stream().map(Object::toString).limit(3).toList());
@@ -111,19 +127,24 @@ public class TrialService {
                     commitMessage(trial));
             trial.state = TrialState.QUEUED;
         } catch (EditRejected rejected) {
-            trial.state = TrialState.FINISHED;
-            trial.label = rejected.label();
-            trial.notes = rejected.getMessage();
-            trial.finishedAt = trial.submittedAt;
-            meters.counter("empiric.trials.finished", "label", rejected.label().name()).increment();
+            refuse(trial, rejected.label(), rejected.getMessage());
+        } catch (TrialStoreUnavailable failure) {
+            LOG.errorf(failure, "campaign %d: the trial store failed on trial %d", campaignId, trial.number);
+            trial.idempotencyKey = null;
+            refuse(trial, Label.INFRA_ERROR, failure.getMessage() + "; nothing is wrong with the diff: submit it again");
         }
         trial.persist();
         meters.counter("empiric.trials.submitted").increment();
+        events.append(campaignId, trial.state == TrialState.QUEUED ? EventType.TRIAL_SUBMITTED : EventType.TRIAL_REJECTED,
+                trial.number, actor, payload("specialist", trial.specialist, "parent", trial.parentNumber,
+                        "diffSha256", Sha256.hex(trial.diff), "commit", trial.commitId, "label", trial.label,
+                        "reason", trial.labelReason));
         return new Submitted(TrialView.of(trial), false);
     }
 
     /** Records trial 0 of a new campaign: the starting recipe, queued for measurement. */
-    public Trial recordBaseline(Campaign campaign, String commit) {
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Trial recordBaseline(Campaign campaign, String commit, String actor) {
         Trial baseline = new Trial();
         baseline.campaignId = campaign.id;
         baseline.number = 0;
@@ -134,167 +155,207 @@ public class TrialService {
         baseline.state = TrialState.QUEUED;
         baseline.submittedAt = Instant.now();
         baseline.persist();
+        events.append(campaign.id, EventType.TRIAL_SUBMITTED, 0, actor,
+                payload("specialist", baseline.specialist, "commit", commit));
         return baseline;
     }
 
     /**
-     * Takes the oldest runnable trial and marks it RUNNING. Trials of a campaign wait until its
-     * baseline is measured, since they can only be judged against it. Called by one dispatcher.
+     * Takes the oldest runnable trial and marks it RUNNING. A trial that cannot be started (its
+     * campaign's environment vanished) costs an attempt and is skipped, so it is labelled in the end
+     * and never blocks the other campaigns' queues.
      */
     @Transactional
     public Optional<EvaluationJob> claimNext() {
-        Optional<Trial> next = Trial.<Trial>find("""
-                from Trial t where t.state = :queued and (t.notBefore is null or t.notBefore <= :now)
-                and (t.number = 0 or exists (select c.id from Campaign c where c.id = t.campaignId
-                                             and c.bestScore is not null))
-                order by t.id""", Parameters.with("queued", TrialState.QUEUED).and("now", Instant.now()))
-                .firstResultOptional();
-        if (next.isEmpty()) {
-            return Optional.empty();
+        for (Trial candidate : trials.claimable(Instant.now(), CLAIM_CANDIDATES)) {
+            Campaign campaign = Campaign.lock(candidate.campaignId);
+            Trial trial = trials.require(candidate.id);
+            if (trial.state != TrialState.QUEUED) {
+                continue;
+            }
+            trial.state = TrialState.RUNNING;
+            trial.startedAt = Instant.now();
+            trial.attempts++;
+            Optional<Environment> environment = catalog.find(campaign.environment);
+            if (environment.isEmpty()) {
+                failAttempt(campaign, trial, "environment '" + campaign.environment
+                        + "' is missing or broken on this server");
+                continue;
+            }
+            if (!environment.get().contentHash().equals(campaign.environmentHash)) {
+                trial.appendNote("attempt " + trial.attempts + ": environment " + campaign.environment
+                        + " changed since the campaign started (now " + environment.get().contentHash().substring(0, 12)
+                        + ")");
+            }
+            events.append(campaign.id, EventType.TRIAL_STARTED, trial.number, SERVER, payload("attempt", trial.attempts));
+            return Optional.of(new EvaluationJob(trial.id, trial.campaignId, trial.number, trial.attempts,
+                    trial.commitId, environment.get(), Budgets.of(environment.get().spec(), campaign.parsedSettings())));
         }
-        Trial trial = next.get();
-        Campaign campaign = Campaign.findById(trial.campaignId);
-        trial.state = TrialState.RUNNING;
-        trial.startedAt = Instant.now();
-        trial.attempts++;
-        Environment environment = environment(campaign);
-        if (!environment.contentHash().equals(campaign.environmentHash)) {
-            trial.appendNote("attempt " + trial.attempts + ": environment " + environment.name()
-                    + " changed since the campaign started (now " + environment.contentHash().substring(0, 12) + ")");
-        }
-        return Optional.of(new EvaluationJob(trial.id, trial.campaignId, trial.number, trial.attempts, trial.commitId,
-                environment, CampaignSettings.fromJson(campaign.settings)));
+        return Optional.empty();
     }
 
     /** Records an attempt's outcome; KEEP or DISCARD is decided here, against the incumbent. */
     @Transactional
-    public void complete(EvaluationJob job, Evaluation evaluation) {
-        Campaign campaign = lockCampaign(job.campaignId());
-        Trial trial = Trial.findById(job.trialId());
+    public void complete(EvaluationJob job, Measurement measurement) {
+        Campaign campaign = Campaign.lock(job.campaignId());
+        Trial trial = trials.require(job.trialId());
         if (trial.state != TrialState.RUNNING || trial.attempts != job.attempt()) {
             LOG.infof("ignoring the outcome of trial %d attempt %d: it is now %s", trial.id, job.attempt(), trial.state);
             return;
         }
-        evaluation.notes().forEach(trial::appendNote);
-        if (evaluation.label() == Label.INFRA_ERROR && trial.attempts < config.evaluator().maxAttempts()) {
-            Duration backoff = Duration.ofSeconds(5L << Math.min(trial.attempts - 1, 5));
-            trial.state = TrialState.QUEUED;
-            trial.notBefore = Instant.now().plus(backoff);
-            trial.appendNote("attempt " + trial.attempts + " failed for reasons outside the recipe; retrying in "
-                    + backoff.toSeconds() + " s");
-            return;
-        }
-        trial.score = evaluation.score();
-        trial.scoreStd = evaluation.scoreStd();
-        trial.metrics = TrialView.metricsJson(evaluation.metrics());
-        trial.recipeSeconds = evaluation.recipeSeconds();
-        trial.scoringSeconds = evaluation.scoringSeconds();
-        trial.artifactBytes = evaluation.artifactBytes();
-        if (trial.score != null && campaign.bestScore != null) {
-            trial.deltaVsBest = trial.score - campaign.bestScore;
-            trial.bestAtJudgement = campaign.bestNumber;
-        }
-        if (evaluation.label() != null) {
-            finish(trial, evaluation.label());
-            if (job.isBaseline()) {
-                failCampaign(campaign, trial);
+        measurement.notes().forEach(trial::appendNote);
+        String lastNote = measurement.notes().isEmpty() ? null : measurement.notes().getLast();
+        switch (measurement.verdict()) {
+            case InfrastructureFailed ignored -> failAttempt(campaign, trial, lastNote);
+            case Failed failed -> {
+                record(trial, measurement, campaign);
+                finish(campaign, trial, failed.label(), lastNote);
+                if (job.isBaseline()) {
+                    failCampaign(campaign, trial);
+                }
             }
-        } else if (job.isBaseline()) {
-            finish(trial, Label.BASELINE);
-            campaign.bestNumber = 0;
+            case Scored ignored -> {
+                record(trial, measurement, campaign);
+                if (job.isBaseline()) {
+                    campaign.bestNumber = 0;
+                    campaign.bestScore = trial.score;
+                    campaign.baselineScore = trial.score;
+                    campaign.noiseFloor = measurement.noiseFloor();
+                    trial.noiseFloor = campaign.noiseFloor;
+                    trial.keepThreshold = job.budgets().keepThreshold(campaign.noiseFloor);
+                    finish(campaign, trial, Label.BASELINE, "the starting recipe, measured"
+                            + (campaign.noiseFloor == null ? "" : "; noise floor " + campaign.noiseFloor));
+                    events.append(campaign.id, EventType.BEST_CHANGED, 0, SERVER, payload("score", trial.score));
+                } else {
+                    judge(job, campaign, trial);
+                }
+            }
+        }
+    }
+
+    private void judge(EvaluationJob job, Campaign campaign, Trial trial) {
+        trial.noiseFloor = campaign.noiseFloor;
+        trial.keepThreshold = job.budgets().keepThreshold(campaign.noiseFloor);
+        KeepRule.Judgement judgement = KeepRule.judge(job.environment().spec().metric().goal(), trial.score,
+                campaign.bestScore, trial.keepThreshold);
+        trial.appendNote(judgement.note());
+        finish(campaign, trial, judgement.label(), judgement.note());
+        if (judgement.label() == Label.KEEP) {
+            Integer previous = campaign.bestNumber;
+            campaign.bestNumber = trial.number;
             campaign.bestScore = trial.score;
-            campaign.baselineScore = trial.score;
-            campaign.noiseFloor = evaluation.noiseFloor();
-        } else {
-            KeepRule.Judgement judgement = KeepRule.judge(job.environment().spec(), trial.score, campaign.bestScore,
-                    campaign.noiseFloor);
-            trial.appendNote(judgement.note());
-            finish(trial, judgement.label());
-            if (judgement.label() == Label.KEEP) {
-                campaign.bestNumber = trial.number;
-                campaign.bestScore = trial.score;
-                store.markBest(campaign.id, trial.commitId);
-            }
+            store.markBest(campaign.id, trial.commitId);
+            events.append(campaign.id, EventType.BEST_CHANGED, trial.number, SERVER,
+                    payload("previous", previous, "score", trial.score));
         }
     }
 
     /** After a restart: RUNNING trials were interrupted; they get another attempt if any is left. */
     @Transactional
     public int recoverInterrupted() {
-        List<Trial> interrupted = Trial.list("state", TrialState.RUNNING);
+        List<Trial> interrupted = trials.inState(TrialState.RUNNING);
         for (Trial trial : interrupted) {
-            if (trial.attempts < config.evaluator().maxAttempts()) {
-                trial.state = TrialState.QUEUED;
-                trial.appendNote("attempt " + trial.attempts + " was interrupted by a server stop; re-queued");
-            } else {
-                trial.appendNote("attempt " + trial.attempts + " was interrupted by a server stop; no attempts left");
-                finish(trial, Label.INFRA_ERROR);
-                if (trial.number == 0) {
-                    failCampaign(lockCampaign(trial.campaignId), trial);
-                }
-            }
+            // Nothing is wrong with the platform now that it runs again: no back-off before the retry.
+            failAttempt(Campaign.lock(trial.campaignId), trial, "attempt " + trial.attempts
+                    + " was interrupted by a server stop", Duration.ZERO);
         }
         return interrupted.size();
     }
 
-    /** Cancels a trial that has not finished; returns whether it was running (and must be killed). */
+    /** Cancels a trial that has not finished; the evaluator kills its containers when it hears of it. */
     @Transactional
-    public boolean cancel(long trialId) {
-        Trial trial = find(trialId);
-        lockCampaign(trial.campaignId);
-        if (trial.state == TrialState.FINISHED || trial.state == TrialState.CANCELLED) {
-            throw ApiException.conflict("trial " + trialId + " is already " + trial.state);
+    public TrialView cancel(long trialId, String actor) {
+        Trial trial = trials.require(trialId);
+        Campaign campaign = Campaign.lock(trial.campaignId);
+        if (trial.settled()) {
+            throw new TrialNotCancellable("trial " + trialId + " is already " + trial.state);
         }
         if (trial.number == 0) {
-            throw ApiException.conflict("the baseline cannot be cancelled: every other trial is judged against it");
+            throw new TrialNotCancellable("the baseline cannot be cancelled: every other trial is judged against it");
         }
         boolean running = trial.state == TrialState.RUNNING;
         trial.state = TrialState.CANCELLED;
         trial.finishedAt = Instant.now();
-        trial.appendNote("cancelled through the API");
-        return running;
+        trial.appendNote("cancelled by " + actor);
+        events.append(campaign.id, EventType.TRIAL_CANCELLED, trial.number, actor, payload("wasRunning", running));
+        return TrialView.of(trial);
     }
 
-    public Trial find(long trialId) {
-        return Trial.<Trial>findByIdOptional(trialId)
-                .orElseThrow(() -> ApiException.notFound("no trial with id " + trialId));
+    /**
+     * An attempt that failed for reasons outside the recipe: queued again after a back-off while
+     * attempts are left, otherwise finished as INFRA_ERROR (and a baseline fails its campaign).
+     */
+    private void failAttempt(Campaign campaign, Trial trial, String reason) {
+        failAttempt(campaign, trial, reason, Duration.ofSeconds(5L << Math.min(Math.max(trial.attempts - 1, 0), 5)));
     }
 
-    private void finish(Trial trial, Label label) {
+    private void failAttempt(Campaign campaign, Trial trial, String reason, Duration backoff) {
+        String why = reason == null ? "an infrastructure failure" : reason;
+        if (trial.attempts < config.evaluator().maxAttempts()) {
+            trial.state = TrialState.QUEUED;
+            trial.notBefore = Instant.now().plus(backoff);
+            trial.appendNote("attempt " + trial.attempts + " failed for reasons outside the recipe (" + why
+                    + "); retrying in " + backoff.toSeconds() + " s");
+            events.append(campaign.id, EventType.TRIAL_ATTEMPT_FAILED, trial.number, SERVER,
+                    payload("attempt", trial.attempts, "reason", why, "retryAt", trial.notBefore.toString()));
+            return;
+        }
+        trial.appendNote("attempt " + trial.attempts + " failed (" + why + "); no attempts left");
+        finish(campaign, trial, Label.INFRA_ERROR, why);
+        if (trial.number == 0) {
+            failCampaign(campaign, trial);
+        }
+    }
+
+    private void record(Trial trial, Measurement measurement, Campaign campaign) {
+        trial.score = measurement.score();
+        trial.scoreStd = measurement.scoreStd();
+        trial.metrics = TrialView.metricsJson(measurement.metrics());
+        trial.recipeSeconds = measurement.recipeSeconds();
+        trial.scoringSeconds = measurement.scoringSeconds();
+        trial.artifactBytes = measurement.artifactBytes();
+        if (trial.score != null && campaign.bestScore != null) {
+            trial.deltaVsBest = trial.score - campaign.bestScore;
+            trial.bestAtJudgement = campaign.bestNumber;
+        }
+    }
+
+    private void finish(Campaign campaign, Trial trial, Label label, String reason) {
         trial.state = TrialState.FINISHED;
         trial.label = label;
+        trial.labelReason = reason == null ? null : reason.length() > 2000 ? reason.substring(0, 1999) + "…" : reason;
         trial.finishedAt = Instant.now();
+        meters.counter("empiric.trials.finished", "label", label.name()).increment();
+        events.append(campaign.id, EventType.TRIAL_FINISHED, trial.number, SERVER, payload("label", label,
+                "score", trial.score, "attempts", trial.attempts, "judgedAgainst", trial.bestAtJudgement,
+                "keepThreshold", trial.keepThreshold, "reason", trial.labelReason));
+    }
+
+    private void refuse(Trial trial, Label label, String reason) {
+        trial.state = TrialState.FINISHED;
+        trial.label = label;
+        trial.labelReason = reason.length() > 2000 ? reason.substring(0, 1999) + "…" : reason;
+        trial.notes = reason;
+        trial.finishedAt = trial.submittedAt;
         meters.counter("empiric.trials.finished", "label", label.name()).increment();
     }
 
     private void failCampaign(Campaign campaign, Trial baseline) {
         campaign.status = CampaignStatus.FAILED;
-        List<Trial> waiting = Trial.list("campaignId = ?1 and state = ?2", campaign.id, TrialState.QUEUED);
-        for (Trial trial : waiting) {
+        for (Trial trial : trials.ofCampaignInState(campaign.id, TrialState.QUEUED)) {
             trial.state = TrialState.CANCELLED;
             trial.finishedAt = Instant.now();
             trial.appendNote("cancelled: the campaign's baseline ended " + baseline.label
                     + ", so there is nothing to judge against");
+            events.append(campaign.id, EventType.TRIAL_CANCELLED, trial.number, SERVER,
+                    payload("wasRunning", false, "reason", "the baseline ended " + baseline.label));
         }
         LOG.warnf("campaign %d failed: its baseline ended %s", campaign.id, baseline.label);
     }
 
-    private Campaign lockCampaign(long campaignId) {
-        Campaign campaign = Campaign.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
-        if (campaign == null) {
-            throw ApiException.notFound("no campaign with id " + campaignId);
-        }
-        return campaign;
-    }
-
-    private Environment environment(Campaign campaign) {
-        return catalog.find(campaign.environment).orElseThrow(() -> ApiException.conflict(
-                "campaign " + campaign.id + " uses environment '" + campaign.environment + "', which this server does not have"));
-    }
-
     private void validate(TrialSubmission submission, String idempotencyKey) {
         if (submission == null) {
-            throw ApiException.badRequest("a JSON body with 'hypothesis' and 'diff' is required");
+            throw new SubmissionRefused(Kind.INVALID, "a JSON body with 'hypothesis' and 'diff' is required");
         }
         List<String> problems = new ArrayList<>();
         if (submission.hypothesis() == null || submission.hypothesis().isBlank()) {
@@ -305,21 +366,25 @@ public class TrialService {
         if (submission.diff() == null || submission.diff().isBlank()) {
             problems.add("'diff' is required: a unified diff against the parent trial");
         }
-        if (submission.specialist() != null && !submission.specialist().matches("[A-Za-z0-9_.:-]{1,100}")) {
+        if (submission.specialist() != null && !submission.specialist().matches(Trial.SPECIALIST_NAME)) {
             problems.add("'specialist' must be 1-100 letters, digits or _.:-");
         }
         if (submission.parent() != null && submission.parent() < 0) {
             problems.add("'parent' must be a trial number (0 or more)");
         }
+        if (submission.expectedDelta() != null && !Double.isFinite(submission.expectedDelta())) {
+            problems.add("'expectedDelta' must be a finite number");
+        }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             problems.add("the Idempotency-Key header must be 1-200 characters");
         }
         if (!problems.isEmpty()) {
-            throw ApiException.badRequest(String.join("; ", problems));
+            throw new SubmissionRefused(Kind.INVALID, String.join("; ", problems));
         }
         int bytes = submission.diff().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > config.trial().maxDiffBytes()) {
-            throw ApiException.tooLarge("the diff is " + bytes + " bytes; the limit is " + config.trial().maxDiffBytes());
+            throw new SubmissionRefused(Kind.TOO_LARGE, "the diff is " + bytes + " bytes; the limit is "
+                    + config.trial().maxDiffBytes());
         }
     }
 
@@ -333,14 +398,5 @@ public class TrialService {
                 + "Empiric-Trial: " + trial.number + "\n"
                 + "Empiric-Parent: " + trial.parentNumber + "\n"
                 + "Empiric-Specialist: " + trial.specialist + "\n";
-    }
-
-    private static String requestHash(TrialSubmission submission) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(JSON.writeValueAsBytes(submission)));
-        } catch (NoSuchAlgorithmException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,46 +1,34 @@
 package dev.empiric.trial;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.empiric.Json;
 import java.time.Instant;
 import java.util.Map;
 
-/** Everything recorded about a trial, as the API returns it. */
+/** Everything recorded about a trial, as the API returns it (the diff has its own endpoint). */
 public record TrialView(long id, long campaignId, int number, Integer parent, String specialist, String hypothesis,
-        Double expectedDelta, TrialState state, Label label, Double score, Double scoreStd, Double deltaVsBest,
-        Integer judgedAgainst, Map<String, Double> metrics, String commit, String notes, Instant submittedAt,
-        Instant startedAt, Instant finishedAt, Double recipeSeconds, Double scoringSeconds, Long artifactBytes,
-        int attempts, String proposedFrom) {
+        Double expectedDelta, TrialState state, Label label, String labelReason, Double score, Double scoreStd,
+        Double deltaVsBest, Integer judgedAgainst, Double noiseFloor, Double keepThreshold, Map<String, Double> metrics,
+        String commit, String notes, Instant submittedAt, Instant startedAt, Instant finishedAt, Double recipeSeconds,
+        Double scoringSeconds, Long artifactBytes, int attempts, String proposedFrom, String viewHash) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {};
 
     public static TrialView of(Trial trial) {
         return new TrialView(trial.id, trial.campaignId, trial.number, trial.parentNumber, trial.specialist,
-                trial.hypothesis, trial.expectedDelta, trial.state, trial.label, trial.score, trial.scoreStd,
-                trial.deltaVsBest, trial.bestAtJudgement, metrics(trial.metrics), trial.commitId, trial.notes,
-                trial.submittedAt, trial.startedAt, trial.finishedAt, trial.recipeSeconds, trial.scoringSeconds,
-                trial.artifactBytes, trial.attempts, trial.proposedFrom);
+                trial.hypothesis, trial.expectedDelta, trial.state, trial.label, trial.labelReason, trial.score,
+                trial.scoreStd, trial.deltaVsBest, trial.bestAtJudgement, trial.noiseFloor, trial.keepThreshold,
+                metrics(trial.metrics), trial.commitId, trial.notes, trial.submittedAt, trial.startedAt,
+                trial.finishedAt, trial.recipeSeconds, trial.scoringSeconds, trial.artifactBytes, trial.attempts,
+                trial.proposedFrom, trial.viewHash);
     }
 
-    /** Parses the metrics column; the lineage view reads it without loading whole trials. */
+    /** Parses the metrics column. */
     public static Map<String, Double> metrics(String json) {
-        if (json == null || json.isBlank()) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(json, new TypeReference<>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return json == null || json.isBlank() ? Map.of() : Json.read(json, METRICS);
     }
 
     static String metricsJson(Map<String, Double> metrics) {
-        try {
-            return JSON.writeValueAsString(metrics);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.write(new java.util.TreeMap<>(metrics));
     }
 }

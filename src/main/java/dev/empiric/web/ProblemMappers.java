@@ -4,19 +4,43 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.empiric.DomainException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns every failure into a problem body; a client never sees a stack trace. */
+/**
+ * Turns every failure into a problem body; a client never sees a stack trace. This is the only place
+ * where a domain refusal becomes an HTTP status: services speak in {@link DomainException.Kind}s.
+ */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How long a client should wait before retrying a request the platform could not serve. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
-    public Response api(ApiException e) {
-        return Problem.response(e.status(), e.title(), e.getMessage());
+    public Response domain(DomainException e) {
+        int status = switch (e.kind()) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNPROCESSABLE -> 422;
+            case BUSY -> 429;
+            case UNAVAILABLE -> 503;
+        };
+        Response response = Problem.response(status, title(e.kind()), e.getMessage());
+        if (e.kind() == DomainException.Kind.BUSY || e.kind() == DomainException.Kind.UNAVAILABLE) {
+            return Response.fromResponse(response).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
+        if (e.kind() == DomainException.Kind.UNAUTHENTICATED) {
+            return Response.fromResponse(response).header("WWW-Authenticate", "Bearer").build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -54,6 +78,20 @@ public class ProblemMappers {
     public Response unexpected(Exception e) {
         LOG.error("unexpected error while serving a request", e);
         return Problem.response(500, "Internal error", "the server failed to handle the request; see its log");
+    }
+
+    private static String title(DomainException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> "Bad request";
+            case UNAUTHENTICATED -> "Unauthorized";
+            case FORBIDDEN -> "Forbidden";
+            case NOT_FOUND -> "Not found";
+            case CONFLICT -> "Conflict";
+            case TOO_LARGE -> "Request too large";
+            case UNPROCESSABLE -> "Unprocessable request";
+            case BUSY -> "Too many requests";
+            case UNAVAILABLE -> "Service unavailable";
+        };
     }
 
     private static String path(MismatchedInputException e) {

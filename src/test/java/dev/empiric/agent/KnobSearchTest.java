@@ -1,5 +1,7 @@
 package dev.empiric.agent;
 
+import dev.empiric.environment.KnobLiterals;
+import dev.empiric.lineage.CampaignHistory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.DoublePredicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The per-knob model on the real digits spec with hand-written lineages. */
+@Tag("unit")
 class KnobSearchTest {
 
     private static final int SEEDS = 200;
@@ -107,7 +111,7 @@ class KnobSearchTest {
                 .trial(1, Map.of("WEIGHT_DECAY", "0.009"), Label.KEEP, 0.96)
                 .trial(2, Map.of("HIDDEN_UNITS", "500", "BATCH_SIZE", "9"), Label.DISCARD, 0.94)
                 .history();
-        for (Knob knob : SpecialistRoster.knobs(SyntheticHistory.SPEC)) {
+        for (Knob knob : SyntheticHistory.SPEC.knobs()) {
             for (int seed = 0; seed < SEEDS; seed++) {
                 List<Candidate> candidates = KnobSearch.candidates(knob, history, new Random(seed));
                 assertFalse(candidates.isEmpty(), knob.name());

@@ -12,9 +12,11 @@ import java.util.Random;
 import java.util.Set;
 import org.eclipse.jgit.patch.FileHeader;
 import org.eclipse.jgit.patch.Patch;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A surface's specialist end to end on synthetic lineages: real diffs, its own surface only, no repeats. */
+@Tag("unit")
 class KnobSpecialistTest {
 
     @Test
@@ -83,7 +85,7 @@ class KnobSpecialistTest {
         SyntheticHistory lineage = new SyntheticHistory(0.90)
                 .trial(0, Map.of("LEARNING_RATE", "0.03"), Label.DISCARD, 0.901)
                 .trial(0, Map.of("HIDDEN_UNITS", "64"), Label.KEEP, 0.95);
-        Combiner combiner = new Combiner(SpecialistRoster.knobs(SyntheticHistory.SPEC));
+        Combiner combiner = new Combiner(SyntheticHistory.SPEC.knobs());
         Proposal proposal = combiner.propose(lineage.context(1)).orElseThrow();
         assertEquals(2, proposal.parent());
         assertEquals(Map.of("LEARNING_RATE", "0.03"), SyntheticHistory.edits(proposal));
@@ -97,7 +99,7 @@ class KnobSpecialistTest {
         SyntheticHistory lineage = new SyntheticHistory(0.90)
                 .trial(0, Map.of("LEARNING_RATE", "0.03"), Label.DISCARD, 0.85)
                 .trial(0, Map.of("HIDDEN_UNITS", "64"), Label.KEEP, 0.95);
-        assertEquals(Optional.empty(), new Combiner(SpecialistRoster.knobs(SyntheticHistory.SPEC))
+        assertEquals(Optional.empty(), new Combiner(SyntheticHistory.SPEC.knobs())
                 .propose(lineage.context(1)));
     }
 

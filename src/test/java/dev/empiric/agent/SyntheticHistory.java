@@ -1,8 +1,10 @@
 package dev.empiric.agent;
 
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.empiric.environment.KnobLiterals;
+import dev.empiric.trial.RecipeTree;
+import dev.empiric.lineage.TrialRecord;
+import dev.empiric.lineage.CampaignHistory;
+import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.environment.EnvironmentSpec.Knob;
 import dev.empiric.trial.Label;
@@ -62,7 +64,8 @@ final class SyntheticHistory {
     }
 
     ProposalContext context(long seed) {
-        return new ProposalContext(SPEC, history(), trees.get(best), new Random(seed));
+        return new ProposalContext(SPEC, history(), trees.get(best), new Random(seed),
+                () -> "# Lineage view\n(synthetic)\n", TokenBudget.UNLIMITED);
     }
 
     /** Records a proposal as a queued trial of its parent, as the runner's submission would. */
@@ -81,7 +84,7 @@ final class SyntheticHistory {
     }
 
     static Knob knob(String name) {
-        return SpecialistRoster.knobs(SPEC).stream().filter(knob -> knob.name().equals(name)).findFirst().orElseThrow();
+        return SPEC.knobs().stream().filter(knob -> knob.name().equals(name)).findFirst().orElseThrow();
     }
 
     static List<Knob> surface(String name) {
@@ -91,7 +94,7 @@ final class SyntheticHistory {
     private static TrialRecord record(int number, Integer parent, String specialist, TrialState state, Label label,
             Double score, RecipeTree tree) {
         Map<String, String> knobs = new HashMap<>();
-        for (Knob knob : SpecialistRoster.knobs(SPEC)) {
+        for (Knob knob : SPEC.knobs()) {
             KnobLiterals.read(tree.text(knob.file()), knob.name()).ifPresent(value -> knobs.put(knob.name(), value));
         }
         return new TrialRecord(number, parent, specialist, state, label, score, tree.hash(), knobs);
@@ -99,10 +102,9 @@ final class SyntheticHistory {
 
     private static EnvironmentSpec spec() {
         try {
-            return new ObjectMapper(new YAMLFactory()).enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                    .readValue(Path.of("environments/digits/environment.yaml").toFile(), EnvironmentSpec.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return EnvironmentCatalog.load(Path.of("environments/digits")).spec();
+        } catch (EnvironmentCatalog.InvalidEnvironment e) {
+            throw new IllegalStateException(e);
         }
     }
 }

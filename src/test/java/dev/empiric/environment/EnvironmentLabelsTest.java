@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -24,40 +25,42 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every reference environment, end to end in real containers: its baseline lands in the range its
- * README documents, and each scripted diff under src/test/resources/diffs/<environment>/ ends with
- * the label its file name names. Diffs named cheat_* attack the evaluator and must gain nothing.
+ * Every environment with scripted diffs, end to end in real containers: each folder
+ * src/test/resources/diffs/<environment>/ is picked up by itself. Its {@code expect.properties} gives
+ * the range the baseline must land in (and optional campaign settings, {@code settings.<key>}), and
+ * each diff must end with the label its file name names. Diffs named cheat_* attack the evaluator and
+ * must gain nothing.
  */
 @QuarkusTest
 @QuarkusTestResource(FreshDataDir.class)
 class EnvironmentLabelsTest {
 
     private static final Path DIFFS = Path.of("src/test/resources/diffs");
-    /** Baseline ranges around the values each environment's README documents. */
-    private static final Map<String, double[]> BASELINE_RANGE = Map.of(
-            "golf", new double[] {2.9, 3.4},        // val_bpb 3.1731 on seed 0
-            "speedrun", new double[] {1.0, 60.0},   // recipe seconds: 6-25 s per seed, load-dependent
-            "multitask", new double[] {0.85, 0.93}); // core 0.8852 on seed 0, 0.8936 over three seeds
 
     /** {@code -Dtest.environments=speedrun,golf} narrows the run while working on one. */
     @TestFactory
-    Stream<DynamicNode> everyEnvironmentGivesEveryLabelItCan() {
+    Stream<DynamicNode> everyEnvironmentGivesEveryLabelItCan() throws IOException {
         String only = System.getProperty("test.environments", "");
-        return BASELINE_RANGE.keySet().stream().sorted()
-                .filter(environment -> only.isBlank() || List.of(only.split(",")).contains(environment)).map(environment -> DynamicContainer.dynamicContainer(
-                environment, Stream.of(DynamicTest.dynamicTest(environment + " end to end", () -> check(environment)))));
+        try (Stream<Path> folders = Files.list(DIFFS)) {
+            return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString()).sorted()
+                    .filter(environment -> only.isBlank() || List.of(only.split(",")).contains(environment))
+                    .<DynamicNode>map(environment -> DynamicContainer.dynamicContainer(environment, Stream.of(DynamicTest
+                            .dynamicTest(environment + " end to end", () -> check(environment)))))
+                    .toList().stream();
+        }
     }
 
     private static void check(String environment) {
-        // golf measures its baseline once here (repeats cost minutes; NoiseFloorTest covers the noise
-        // floor); the others keep their specs' repeats, which speedrun's wallclock metric needs.
-        long campaign = Api.measuredCampaign(environment, environment.equals("golf") ? Map.of("baselineRepeats", 1)
-                : null);
+        Properties expect = expectations(environment);
+        Map<String, Object> settings = new HashMap<>();
+        expect.stringPropertyNames().stream().filter(key -> key.startsWith("settings.")).forEach(key ->
+                settings.put(key.substring("settings.".length()), Integer.valueOf(expect.getProperty(key))));
+        long campaign = Api.measuredCampaign(environment, settings.isEmpty() ? null : settings);
         JsonPath baseline = Api.awaitNumber(campaign, 0);
         double score = baseline.getDouble("score");
-        double[] range = BASELINE_RANGE.get(environment);
-        assertTrue(score >= range[0] && score <= range[1], environment + " baseline " + score + " outside "
-                + range[0] + ".." + range[1]);
+        double min = Double.parseDouble(expect.getProperty("baseline.min"));
+        double max = Double.parseDouble(expect.getProperty("baseline.max"));
+        assertTrue(score >= min && score <= max, environment + " baseline " + score + " outside " + min + ".." + max);
         JsonPath spec = io.restassured.RestAssured.get("/api/environments/" + environment).jsonPath();
 
         Map<String, String> failures = new HashMap<>();
@@ -101,6 +104,16 @@ class EnvironmentLabelsTest {
         body.put("specialist", "script");
         return io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON).body(body)
                 .post("/api/campaigns/" + campaign + "/trials").then().statusCode(202).extract().jsonPath().getLong("id");
+    }
+
+    private static Properties expectations(String environment) {
+        Properties expect = new Properties();
+        try (var in = Files.newBufferedReader(DIFFS.resolve(environment).resolve("expect.properties"))) {
+            expect.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(environment + " has no readable expect.properties", e);
+        }
+        return expect;
     }
 
     private static List<Path> diffs(String environment) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import dev.empiric.EmpiricConfig;
 import dev.empiric.support.Api;
+import dev.empiric.support.Containers;
 import dev.empiric.support.Diffs;
 import dev.empiric.support.FreshDataDir;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -66,10 +67,8 @@ class SandboxedEvaluationTest {
 
     @AfterEach
     void noContainerOrVolumeOfOursIsLeft() {
-        assertEquals(List.of(), sandbox.liveContainers());
-        var volumes = docker.listVolumesCmd().withFilter("label", List.of("empiric.instance=" + instance.id())).exec()
-                .getVolumes();
-        assertTrue(volumes == null || volumes.isEmpty(), "volumes left: " + volumes);
+        assertEquals(List.of(), Containers.of(docker, instance.id()));
+        assertEquals(List.of(), Containers.volumes(docker, instance.id()));
     }
 
     /** A diff that inserts {@code code} as the first statements of main(). */

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.empiric.campaign.CampaignSettings;
 import dev.empiric.trial.Label;
-import dev.empiric.web.ApiException;
+import dev.empiric.DomainException;
+import dev.empiric.campaign.UnknownCampaign;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -166,10 +167,10 @@ class LineageServiceTest {
 
     @Test
     void unknownCampaignsAndOutOfRangeLimitsAreRefused() {
-        ApiException missing = assertThrows(ApiException.class,
-                () -> lineage.view(Long.MAX_VALUE, "opt", LineageService.Options.DEFAULT));
-        assertEquals(404, missing.status());
-        assertEquals(400, assertThrows(ApiException.class, () -> new LineageService.Options(-1, 10, 10, 20)).status());
-        assertEquals(400, assertThrows(ApiException.class, () -> new LineageService.Options(20, 201, 10, 20)).status());
+        assertThrows(UnknownCampaign.class, () -> lineage.view(Long.MAX_VALUE, "opt", LineageService.Options.DEFAULT));
+        assertEquals(DomainException.Kind.INVALID, assertThrows(InvalidLineageRequest.class,
+                () -> new LineageService.Options(-1, 10, 10, 20)).kind());
+        assertEquals(DomainException.Kind.INVALID, assertThrows(InvalidLineageRequest.class,
+                () -> new LineageService.Options(20, 201, 10, 20)).kind());
     }
 }

@@ -55,6 +55,10 @@ public final class Api {
         return await(submit(campaign, hypothesis, diff).getLong("id"));
     }
 
+    public static JsonPath campaign(long id) {
+        return given().when().get("/api/campaigns/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
     public static JsonPath trial(long id) {
         return given().when().get("/api/trials/" + id).then().statusCode(200).extract().jsonPath();
     }

@@ -1,0 +1,36 @@
+package dev.empiric.campaign;
+
+/**
+ * Everything that happens to a campaign and is worth an auditor's or a live page's attention. The
+ * wire name ({@code trial.finished}) is what the event log, the SSE stream and the export carry.
+ */
+public enum EventType {
+    CAMPAIGN_CREATED("campaign.created"),
+    /** A diff was accepted, committed and queued. */
+    TRIAL_SUBMITTED("trial.submitted"),
+    /** A diff was refused at submission (ILLEGAL_EDIT, INVALID_PATCH, or the store failed); it has a record but no run. */
+    TRIAL_REJECTED("trial.rejected"),
+    /** A worker took the trial and began an attempt. */
+    TRIAL_STARTED("trial.started"),
+    /** An attempt failed for reasons outside the recipe; the trial is queued again (or ends, out of attempts). */
+    TRIAL_ATTEMPT_FAILED("trial.attempt_failed"),
+    TRIAL_FINISHED("trial.finished"),
+    TRIAL_CANCELLED("trial.cancelled"),
+    /** The incumbent changed (a KEEP, or the baseline measured). */
+    BEST_CHANGED("best.changed"),
+    RUNNER_STARTED("runner.started"),
+    RUNNER_STOPPED("runner.stopped"),
+    RUNNER_ENDED("runner.ended"),
+    /** A specialist tried to propose and could not (no trial was created). */
+    PROPOSAL_FAILED("proposal.failed");
+
+    private final String wireName;
+
+    EventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

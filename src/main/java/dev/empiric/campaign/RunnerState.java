@@ -1,6 +1,0 @@
-package dev.empiric.campaign;
-
-/** RUNNING proposes trials; STOPPED was ended through the API; EXHAUSTED ended by itself (see {@link RunnerEnd}). */
-public enum RunnerState {
-    RUNNING, STOPPED, EXHAUSTED
-}

@@ -1,0 +1,152 @@
+package dev.empiric.evaluator;
+
+import dev.empiric.EmpiricConfig;
+import dev.empiric.campaign.Budgets;
+import dev.empiric.trial.EvaluationJob;
+import dev.empiric.trial.Label;
+import dev.empiric.trial.Measurement;
+import dev.empiric.trial.TrialLogs;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One seed of one trial: the recipe container, then the scoring container on its output. The two
+ * share a size-capped tmpfs volume that an idle keeper container holds between them (a tmpfs volume
+ * loses its content when nothing mounts it); the server reads the result through the keeper. The
+ * scorer alone is given a fresh nonce, and only a result file stamped with it counts.
+ */
+@ApplicationScoped
+class SeedRun {
+
+    private static final String OUT = "/work/out";
+    private static final String RESULT_DIR = "/result";
+    private static final String RESULT_FILE = RESULT_DIR + "/result.json";
+
+    /** The metrics of one seed's pair of runs, or the measurement that ended the trial. */
+    record Outcome(Map<String, Double> metrics, Measurement failure) {}
+
+    private final Sandbox sandbox;
+    private final TrialLogs logs;
+    private final int logTailBytes;
+    private final SecureRandom random = new SecureRandom();
+
+    SeedRun(Sandbox sandbox, TrialLogs logs, EmpiricConfig config) {
+        this.sandbox = sandbox;
+        this.logs = logs;
+        this.logTailBytes = config.evaluator().logTailBytes();
+    }
+
+    Outcome run(EvaluationJob job, Path tree, int seed, long codeBytes) throws IOException {
+        Budgets budgets = job.budgets();
+        Map<String, String> labels = sandbox.labels(job.campaignId(), job.number());
+        String prefix = "empiric-" + sandbox.instanceId() + "-c" + job.campaignId() + "-t" + job.number() + "-a"
+                + job.attempt() + "-s" + seed;
+        String output = sandbox.createTmpfsVolume(prefix + "-out", budgets.recipe().outputMb(), labels);
+        String result = sandbox.createTmpfsVolume(prefix + "-result", 1, labels);
+        String keeper = null;
+        try {
+            keeper = sandbox.startKeeper(job.environment().recipeImage(),
+                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)), labels);
+            Sandbox.Result recipe = sandbox.run(new Sandbox.Spec("recipe", job.environment().recipeImage(),
+                    job.environment().spec().recipe().command(), environment(seed, budgets.recipe().cpus()),
+                    "/work/recipe", tree.toString(), "/work/recipe", List.of(new Sandbox.Volume(output, OUT, false)),
+                    limits(budgets.recipe()), Duration.ofSeconds(budgets.recipe().seconds()), labels), logTailBytes);
+            log(job, "recipe seed " + seed, recipe);
+            Optional<Measurement> recipeFailure = recipeFailure(recipe, seed, budgets);
+            if (recipeFailure.isPresent()) {
+                return new Outcome(null, recipeFailure.get());
+            }
+            String nonce = HexFormat.of().formatHex(random.generateSeed(16));
+            List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
+            env.add("EMPIRIC_NONCE=" + nonce);
+            env.add("EMPIRIC_RESULT=" + RESULT_FILE);
+            Sandbox.Result scoring = sandbox.run(new Sandbox.Spec("scorer", job.environment().scorerImage(),
+                    job.environment().spec().scoring().command(), env, "/", null, null,
+                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
+                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), logTailBytes);
+            log(job, "scorer seed " + seed, scoring);
+            if (scoring.timedOut()) {
+                return failed(Label.SCORING_TIMEOUT, "seed " + seed + ": scoring ran past its budget of "
+                        + budgets.scoring().seconds() + " s");
+            }
+            if (scoring.exitCode() != 0) {
+                return failed(Label.NO_SCORE, "seed " + seed + ": the scorer exited with " + scoring.exitCode() + ": "
+                        + lastLine(scoring.output()));
+            }
+            Optional<byte[]> file = sandbox.readFile(keeper, RESULT_FILE, ScorerResult.MAX_BYTES);
+            if (file.isEmpty()) {
+                return failed(Label.NO_SCORE, "seed " + seed + ": the scorer wrote no result file");
+            }
+            ScorerResult parsed = ScorerResult.parse(file.get(), nonce);
+            if (parsed.problem().isPresent()) {
+                return failed(Label.NO_SCORE, "seed " + seed + ": " + parsed.problem().get());
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>(parsed.metrics());
+            metrics.put("recipe_seconds", recipe.seconds());
+            metrics.put("scoring_seconds", scoring.seconds());
+            metrics.put(SeedStatistics.ARTIFACT_BYTES, (double) (sandbox.regularFileBytes(keeper, OUT)
+                    + (budgets.artifactIncludesCode() ? codeBytes : 0)));
+            return new Outcome(metrics, null);
+        } finally {
+            if (keeper != null) {
+                sandbox.remove(keeper);
+            }
+            sandbox.removeVolume(output);
+            sandbox.removeVolume(result);
+        }
+    }
+
+    private static Optional<Measurement> recipeFailure(Sandbox.Result run, int seed, Budgets budgets) {
+        if (run.timedOut()) {
+            return Optional.of(Measurement.failed(Label.RECIPE_TIMEOUT, "seed " + seed
+                    + ": the recipe ran past its budget of " + budgets.recipe().seconds() + " s and was killed"));
+        }
+        if (run.outOfMemory()) {
+            return Optional.of(Measurement.failed(Label.OOM, "seed " + seed + ": the recipe exceeded its memory limit of "
+                    + budgets.recipe().memoryMb() + " MB"));
+        }
+        if (run.exitCode() != 0) {
+            return Optional.of(Measurement.failed(Label.CRASH, "seed " + seed + ": the recipe exited with "
+                    + run.exitCode() + ": " + lastLine(run.output())));
+        }
+        return Optional.empty();
+    }
+
+    /** What every container of a trial is told: its seed, where to write, and to use only its CPUs. */
+    static List<String> environment(int seed, double cpus) {
+        String threads = Integer.toString((int) Math.max(1, Math.ceil(cpus)));
+        return List.of("EMPIRIC_SEED=" + seed, "EMPIRIC_OUT=" + OUT, "HOME=/tmp", "PYTHONDONTWRITEBYTECODE=1",
+                "PYTHONPYCACHEPREFIX=/tmp/pycache", "PYTHONUNBUFFERED=1", "OMP_NUM_THREADS=" + threads,
+                "MKL_NUM_THREADS=" + threads);
+    }
+
+    static Sandbox.Limits limits(Budgets.Limits limits) {
+        return new Sandbox.Limits(limits.memoryMb(), limits.cpus(), limits.pids());
+    }
+
+    void log(EvaluationJob job, String what, Sandbox.Result result) {
+        logs.append(job.campaignId(), job.number(), "attempt " + job.attempt() + " " + what + ": exit "
+                + result.exitCode() + (result.timedOut() ? " (killed at deadline)" : "")
+                + (result.oomKilled() ? " (out of memory)" : "") + String.format(" in %.2f s", result.seconds()),
+                result.output());
+    }
+
+    private static Outcome failed(Label label, String note) {
+        return new Outcome(null, Measurement.failed(label, note));
+    }
+
+    static String lastLine(String output) {
+        String[] lines = output.strip().split("\n");
+        String last = lines[lines.length - 1];
+        return last.length() <= 300 ? last : last.substring(0, 300) + "...";
+    }
+}

@@ -1,0 +1,109 @@
+package dev.empiric.trial;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one way to read trials. Each query is named on {@link Trial}; callers in other packages ask
+ * for what they need (a page, the skeletons of a campaign, the claimable trials) and never write a
+ * query of their own, so the access paths, and the indexes they need, are all visible here.
+ */
+@ApplicationScoped
+public class Trials {
+
+    /** How many trials of a campaign are in each state and carry each label. */
+    public record Counts(Map<TrialState, Long> states, Map<Label, Long> labels) {}
+
+    private final EntityManager em;
+
+    Trials(EntityManager em) {
+        this.em = em;
+    }
+
+    public Trial require(long id) {
+        return Trial.<Trial>findByIdOptional(id).orElseThrow(() -> new UnknownTrial("no trial with id " + id));
+    }
+
+    public Optional<Trial> byNumber(long campaignId, int number) {
+        return em.createNamedQuery(Trial.BY_NUMBER, Trial.class).setParameter("campaign", campaignId)
+                .setParameter("number", number).getResultStream().findFirst();
+    }
+
+    public Trial requireByNumber(long campaignId, int number) {
+        return byNumber(campaignId, number)
+                .orElseThrow(() -> new UnknownTrial("campaign " + campaignId + " has no trial " + number));
+    }
+
+    public List<Trial> byNumbers(long campaignId, Collection<Integer> numbers) {
+        if (numbers.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery(Trial.BY_NUMBERS, Trial.class).setParameter("campaign", campaignId)
+                .setParameter("numbers", numbers).getResultList();
+    }
+
+    public Optional<Trial> byIdempotencyKey(long campaignId, String key) {
+        return em.createNamedQuery(Trial.BY_IDEMPOTENCY_KEY, Trial.class).setParameter("campaign", campaignId)
+                .setParameter("key", key).getResultStream().findFirst();
+    }
+
+    /**
+     * Queued trials that may run now, oldest first: past their retry back-off, and either a baseline
+     * or in a campaign whose baseline is measured (other trials can only be judged against it).
+     */
+    public List<Trial> claimable(Instant now, int limit) {
+        return em.createNamedQuery(Trial.CLAIMABLE, Trial.class).setParameter("now", now).setMaxResults(limit)
+                .getResultList();
+    }
+
+    public List<Trial> inState(TrialState state) {
+        return em.createNamedQuery(Trial.IN_STATE, Trial.class).setParameter("state", state).getResultList();
+    }
+
+    public List<Trial> ofCampaignInState(long campaignId, TrialState state) {
+        return em.createNamedQuery(Trial.OF_CAMPAIGN_IN_STATE, Trial.class).setParameter("campaign", campaignId)
+                .setParameter("state", state).getResultList();
+    }
+
+    public Counts counts(long campaignId) {
+        Map<TrialState, Long> states = new EnumMap<>(TrialState.class);
+        Map<Label, Long> labels = new EnumMap<>(Label.class);
+        for (Object[] row : em.createNamedQuery(Trial.COUNTS, Object[].class).setParameter("campaign", campaignId)
+                .getResultList()) {
+            states.merge((TrialState) row[0], (Long) row[2], Long::sum);
+            if (row[1] != null) {
+                labels.merge((Label) row[1], (Long) row[2], Long::sum);
+            }
+        }
+        return new Counts(states, labels);
+    }
+
+    /** Every trial of the campaign, narrow columns only, in number order. */
+    public List<TrialSkeleton> skeletons(long campaignId) {
+        return em.createNamedQuery(Trial.SKELETONS, TrialSkeleton.class).setParameter("campaign", campaignId)
+                .getResultList();
+    }
+
+    /** The campaign's trials by these specialists submitted since {@code since}, in number order. */
+    public List<TrialSkeleton> skeletonsSince(long campaignId, Collection<String> specialists, Instant since) {
+        return em.createNamedQuery(Trial.SKELETONS_SINCE, TrialSkeleton.class).setParameter("campaign", campaignId)
+                .setParameter("specialists", specialists).setParameter("since", since).getResultList();
+    }
+
+    /** Whether exactly this diff text was already submitted on this parent (by anyone, however it ended). */
+    public boolean diffSubmittedOn(long campaignId, int parent, String diff) {
+        return em.createNamedQuery(Trial.DIFFS_ON_PARENT, String.class).setParameter("campaign", campaignId)
+                .setParameter("parent", parent).getResultStream().anyMatch(diff::equals);
+    }
+
+    /** One page of a campaign's trials under the query's filters and sort. */
+    public TrialQuery.TrialPage page(long campaignId, TrialQuery query) {
+        return query.run(campaignId);
+    }
+}
