@@ -5,6 +5,8 @@
 # The server starts trial containers on the engine behind the mounted socket; the trial containers
 # themselves never get the socket (docs/sandbox.md). The data directory must sit at the same path
 # inside and outside (trial check-outs are bind-mounted by path). Environments are baked in.
+# The rows live in H2 under the data directory; for PostgreSQL add -e EMPIRIC_DB=postgresql
+# -e EMPIRIC_JDBC_URL=jdbc:postgresql://host:5432/empiric -e EMPIRIC_DB_USER=... -e EMPIRIC_DB_PASSWORD=...
 # BASE must be a Java 21+ runtime; offline machines can build one FROM the debootstrap base image.
 ARG BASE=eclipse-temurin:21-jre
 FROM ${BASE}

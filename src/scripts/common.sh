@@ -21,13 +21,13 @@ find_jdk() {
   log "no JDK 21+ found (set JAVA_HOME)"; return 1
 }
 
-# Prepares the machine (idempotently) and the build: Docker engine, base image, JDK 21+.
-# Leaves the caller in the repository's root.
+# Prepares the machine (idempotently) and the build: Docker engine, base image, JDK 21+; with the
+# argument `postgresql` a PostgreSQL server too. Leaves the caller in the repository's root.
 prepare() {
   local scripts
   scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
   cd "$scripts/../.."
-  bash "$scripts/setup.sh"
+  bash "$scripts/setup.sh" "$@"
   JAVA_HOME="$(find_jdk)"
   export JAVA_HOME
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent machine setup for Empiric: a Docker engine, and the offline base image that every
-# environment's Dockerfile builds FROM. Safe to run again and again; each step checks first.
-# Used by the README's commands and by .ci/run.
+# environment's Dockerfile builds FROM; with the argument `postgresql` also a PostgreSQL server, role
+# and database (src/scripts/postgres.sh), which the tests need and the H2 default does not.
+# Safe to run again and again; each step checks first. Used by the README's commands and by .ci/run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
@@ -39,3 +40,6 @@ start_docker() {
 install_packages
 start_docker
 "$here/build-base-image.sh"
+if [ "${1:-}" = postgresql ]; then
+  "$here/postgres.sh"
+fi

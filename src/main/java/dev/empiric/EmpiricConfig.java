@@ -17,6 +17,10 @@ public interface EmpiricConfig {
     /** Image that environment Dockerfiles build FROM (built offline by src/scripts/setup.sh). */
     String baseImage();
 
+    /** The store, {@code h2} or {@code postgresql}, chosen at startup (see dev.empiric.store.StoreKind). */
+    @WithDefault("h2")
+    String db();
+
     Docker docker();
 
     Evaluator evaluator();

@@ -19,11 +19,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * What a restarted server does about the state a crashed one left: its containers are removed, its
  * RUNNING trials get another attempt (or a label once attempts run out), and nothing is lost.
+ * The tests tagged {@code store} depend on the database and run on PostgreSQL too.
  */
 @QuarkusTest
 @QuarkusTestResource(FreshDataDir.class)
@@ -52,6 +54,7 @@ class RecoveryTest {
     }
 
     @Test
+    @Tag("store")
     void anInterruptedTrialIsRequeuedAndRunsAgain() {
         long campaign = Api.measuredCampaign("digits", null);
         JsonPath first = Api.run(campaign, "more epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 14"));
@@ -71,6 +74,7 @@ class RecoveryTest {
     }
 
     @Test
+    @Tag("store")
     void aTrialOutOfAttemptsIsLabelledInfraErrorNotLost() {
         long campaign = Api.measuredCampaign("digits", null);
         long id = Api.run(campaign, "fewer epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 9")).getLong("id");

@@ -12,10 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** GET /api/campaigns/{id}/lineage: negotiation between JSON and Markdown, parameters, problems. */
 @QuarkusTest
+@Tag("store")
 class LineageResourceTest {
 
     @Inject

@@ -16,10 +16,12 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The lineage view built from the synthetic digits lineage of {@link LineageFixtures#digits}. */
 @QuarkusTest
+@Tag("store")
 class LineageServiceTest {
 
     @Inject

@@ -24,11 +24,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The autonomous loop end to end on the digits environment: real Docker, real git, real trials.
  * Each test makes its own campaign and stops its runner when it leaves.
+ * The tests tagged {@code store} depend on the database and run on PostgreSQL too.
  */
 @QuarkusTest
 class CampaignRunnerTest {
@@ -74,6 +76,7 @@ class CampaignRunnerTest {
     }
 
     @Test
+    @Tag("store")
     void deleteStopsTheRunnerAndNothingMoreIsProposed() {
         long campaign = campaign("stopped early");
         startRunner(campaign, Map.of("maxTrials", 50));
@@ -89,6 +92,7 @@ class CampaignRunnerTest {
     }
 
     @Test
+    @Tag("store")
     void resumesFromTheStoreWithNothingLostOrCountedTwice() {
         long campaign = campaign("resumed");
         startRunner(campaign, Map.of("maxTrials", 5));
@@ -112,6 +116,7 @@ class CampaignRunnerTest {
     }
 
     @Test
+    @Tag("store")
     void aDeadlineEndsTheRun() {
         long campaign = campaign("deadline");
         startRunner(campaign, Map.of("maxTrials", 1000, "deadline", Instant.now().plusSeconds(6).toString()));
@@ -134,6 +139,7 @@ class CampaignRunnerTest {
     }
 
     @Test
+    @Tag("store")
     void refusesBadRequestsWithProblems() {
         long campaign = campaign("bad requests");
         given().get("/api/campaigns/{id}/runner", campaign).then().statusCode(404);

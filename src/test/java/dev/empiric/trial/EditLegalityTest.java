@@ -19,6 +19,7 @@ import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /** Hostile diffs are refused with a label and a reason, and the repository is left as it was. */
 @QuarkusTest
+@Tag("store")
 @QuarkusTestResource(FreshDataDir.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EditLegalityTest {

@@ -15,11 +15,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Bad input gets a problem body that says what is wrong, and nothing is half-written. */
 @QuarkusTest
+@Tag("store")
 @QuarkusTestResource(FreshDataDir.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProblemResponsesTest {
