@@ -1,5 +1,7 @@
 package dev.empiric.trial;
 
+import dev.empiric.Caller;
+import dev.empiric.CampaignWrite;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,19 +18,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class TrialResource {
 
     private static final int MAX_LOG_BYTES = 1024 * 1024;
-    /** Until API tokens name the caller, writes over REST are recorded as this actor. */
-    static final String API = "api";
 
     private final TrialService service;
     private final Trials trials;
     private final TrialLogs logs;
     private final GitTrialStore store;
+    private final Caller caller;
 
-    TrialResource(TrialService service, Trials trials, TrialLogs logs, GitTrialStore store) {
+    TrialResource(TrialService service, Trials trials, TrialLogs logs, GitTrialStore store, Caller caller) {
         this.service = service;
         this.trials = trials;
         this.logs = logs;
         this.store = store;
+        this.caller = caller;
     }
 
     @GET
@@ -78,10 +80,12 @@ public class TrialResource {
     }
 
     @POST
+    @CampaignWrite
     @Path("/cancel")
     @Operation(summary = "Cancel a queued or running trial; a running one's containers are killed")
     public TrialView cancel(@PathParam("id") long id) {
-        return service.cancel(id, API);
+        // The campaign this request touches is the trial's.
+        return service.cancel(id, caller.actorFor(trials.require(id).campaignId));
     }
 
     private static String committed(Trial trial) {
