@@ -89,14 +89,18 @@ public final class Browser implements AutoCloseable {
     public Path screenshot(String name, int maxHeight) {
         Dimension window = driver.manage().window().getSize();
         Number height = (Number) script("return document.documentElement.scrollHeight");
-        driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(maxHeight, Math.max(window.getHeight(), height.intValue() + 20))));
+        driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(maxHeight, Math.max(window.getHeight(), height.intValue() + 40))));
         try {
+            Thread.sleep(300); // charts follow the new size through a ResizeObserver
             Files.createDirectories(SCREENSHOTS);
             Path target = SCREENSHOTS.resolve(name + ".png");
             Files.move(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         } finally {
             driver.manage().window().setSize(window);
         }

@@ -154,12 +154,16 @@ class WebUiTest {
         assertTrue(hypothesis.getText().startsWith("<script>window.__pwned = 1</script><img"), hypothesis.getText());
         browser.await("#trial-log");
         browser.screenshot("trial-hostile", PAGE_HEIGHT);
-        for (String page : List.of(route + "/tree", route + "/trials", route, route + "/compare?a=0&b=" + trial.getInt("number"))) {
-            browser.open(page);
-            browser.await(".campaign-head");
-            browser.awaitText("#app", "__pwned");
-            assertNull(browser.script("return window.__pwned"), "agent text ran on " + page);
-            assertEquals(0L, browser.script("return document.querySelectorAll('#app script, #app img').length"), page);
+        Map<String, String> pages = Map.of(route + "/tree", ".tree .node", route + "/trials", "table.trials",
+                route + "/compare?a=0&b=" + trial.getInt("number"), "table.compare", route, "#score-chart canvas");
+        for (Map.Entry<String, String> page : pages.entrySet()) {
+            browser.open(page.getKey());
+            browser.await(page.getValue());
+            if (!page.getKey().equals(route)) {
+                browser.awaitText("#app", "<script>window.__pwned");
+            }
+            assertNull(browser.script("return window.__pwned"), "agent text ran on " + page.getKey());
+            assertEquals(0L, browser.script("return document.querySelectorAll('#app script, #app img').length"), page.getKey());
         }
     }
 

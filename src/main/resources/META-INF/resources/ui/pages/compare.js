@@ -2,7 +2,7 @@
 // code diff between their commits, whatever their relation in the tree.
 import { api } from '../api.js';
 import { h, loading, mount, panel, problemBox } from '../dom.js';
-import { better, bytes, delta, score, seconds } from '../format.js';
+import { better, bytes, delta, score } from '../format.js';
 import { chip } from '../labels.js';
 import { campaignHeader } from '../campaign.js';
 import { diffViewer } from '../diffview.js';
@@ -65,8 +65,6 @@ export async function render(root, { campaign: id }, ctx) {
       ['parent', left.parent ?? '—', right.parent ?? '—', left.parent !== right.parent],
       [`score (${campaign.metric})`, score(left.score), score(right.score), left.score !== right.score, right.score !== null && left.score !== null ? right.score - left.score : null, true],
       ['Δ vs best at judgement', delta(left.deltaVsBest), delta(right.deltaVsBest), left.deltaVsBest !== right.deltaVsBest],
-      ['recipe seconds', seconds(left.recipeSeconds), seconds(right.recipeSeconds), left.recipeSeconds !== right.recipeSeconds, diffOf(left.recipeSeconds, right.recipeSeconds)],
-      ['scoring seconds', seconds(left.scoringSeconds), seconds(right.scoringSeconds), left.scoringSeconds !== right.scoringSeconds, diffOf(left.scoringSeconds, right.scoringSeconds)],
       ['artifact', bytes(left.artifactBytes), bytes(right.artifactBytes), left.artifactBytes !== right.artifactBytes],
       ['attempts', left.attempts, right.attempts, left.attempts !== right.attempts],
     ];

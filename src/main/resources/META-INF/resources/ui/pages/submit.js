@@ -48,6 +48,7 @@ export async function render(root, { campaign: id }) {
       mount(result, problemBox(error, 'Not submitted'));
     } finally {
       button.disabled = false;
+      result.scrollIntoView({ block: 'nearest' });
     }
   } },
     h('p', { class: 'muted' }, 'Paste a unified diff (as from ', h('code', null, 'git diff'), ') against the parent’s recipe. It is checked exactly as an agent’s would be: editable paths only, no binaries, must apply.'),
