@@ -94,6 +94,8 @@ class WebUiTest {
         assertEquals(String.valueOf(trials.size()), box.getDomAttribute("data-points"));
         assertEquals(String.join(",", labels), box.getDomAttribute("data-labels"));
         assertFalse(browser.all("table.outcomes tbody tr").isEmpty(), "no outcomes per specialist");
+        // The page asked for the campaign's event stream; until the server has one (phase 2) it says so.
+        browser.awaitText("#live-badge", "live: off");
         browser.screenshot("dashboard", PAGE_HEIGHT);
 
         browser.open("#/campaigns/" + campaign + "/tree");
