@@ -1,6 +1,5 @@
 package dev.empiric.trial;
 
-import dev.empiric.web.ApiException;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
@@ -25,15 +24,15 @@ public record TrialSearch(TrialQuery filters, String text, Double minScore, Doub
 
     public TrialSearch {
         if (text != null && text.length() > MAX_TEXT_CHARS) {
-            throw ApiException.badRequest("q is longer than " + MAX_TEXT_CHARS + " characters");
+            throw new InvalidTrialQuery("q is longer than " + MAX_TEXT_CHARS + " characters");
         }
         if (minScore != null && maxScore != null && minScore > maxScore) {
-            throw ApiException.badRequest("minScore " + minScore + " is above maxScore " + maxScore);
+            throw new InvalidTrialQuery("minScore " + minScore + " is above maxScore " + maxScore);
         }
         text = text == null || text.isBlank() ? null : text.strip();
     }
 
-    public RowPage run(long campaignId) {
+    RowPage run(long campaignId) {
         Parameters parameters = new Parameters();
         StringBuilder where = filters.where(campaignId, parameters);
         if (text != null) {

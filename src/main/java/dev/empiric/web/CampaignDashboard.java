@@ -1,7 +1,7 @@
 package dev.empiric.web;
 
-import dev.empiric.campaign.CampaignService.CampaignView;
-import dev.empiric.campaign.RunnerView;
+import dev.empiric.lineage.CampaignService.CampaignView;
+import dev.empiric.runner.RunnerView;
 import dev.empiric.trial.Label;
 import dev.empiric.trial.TrialState;
 import java.time.Instant;
@@ -17,10 +17,13 @@ import java.util.Map;
  * @param lastProposal the most recently submitted trial other than the baseline, or null
  * @param queue running trials first, then queued ones in the order they will run (at most {@link #QUEUE_LIMIT})
  * @param queueTotal how many trials are queued or running in all
+ * @param lastActivity when the newest event of the campaign's log happened
+ * @param lastEventId the id of that event: a client that follows the campaign's event stream from here
+ *     misses nothing that happened after this dashboard was read
  */
 public record CampaignDashboard(CampaignView campaign, RunnerView runner, LastProposal lastProposal,
         List<SpecialistOutcomes> specialists, List<QueuedTrial> queue, long queueTotal, AttemptBudget budget,
-        Instant lastActivity) {
+        Instant lastActivity, Long lastEventId) {
 
     public static final int QUEUE_LIMIT = 50;
 

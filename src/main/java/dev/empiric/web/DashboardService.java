@@ -1,27 +1,28 @@
 package dev.empiric.web;
 
+import dev.empiric.campaign.Budgets;
 import dev.empiric.campaign.Campaign;
-import dev.empiric.campaign.CampaignRun;
-import dev.empiric.campaign.CampaignService;
-import dev.empiric.campaign.CampaignService.CampaignView;
-import dev.empiric.campaign.CampaignSettings;
-import dev.empiric.campaign.RunnerView;
+import dev.empiric.campaign.CampaignEvent;
+import dev.empiric.campaign.EventLog;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
-import dev.empiric.environment.EnvironmentSpec;
+import dev.empiric.lineage.CampaignService;
+import dev.empiric.lineage.CampaignService.CampaignView;
+import dev.empiric.runner.CampaignRun;
+import dev.empiric.runner.RunnerView;
 import dev.empiric.trial.Label;
-import dev.empiric.trial.Trial;
+import dev.empiric.trial.TrialNode;
 import dev.empiric.trial.TrialState;
+import dev.empiric.trial.Trials;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -33,105 +34,97 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class DashboardService {
 
-    private static final List<TrialState> IN_FLIGHT = List.of(TrialState.QUEUED, TrialState.RUNNING);
-
     private final CampaignService campaigns;
     private final EnvironmentCatalog catalog;
+    private final Trials trials;
+    private final EventLog events;
 
-    DashboardService(CampaignService campaigns, EnvironmentCatalog catalog) {
+    DashboardService(CampaignService campaigns, EnvironmentCatalog catalog, Trials trials, EventLog events) {
         this.campaigns = campaigns;
         this.catalog = catalog;
+        this.trials = trials;
+        this.events = events;
     }
 
     @Transactional
     public List<CampaignSummary> summaries() {
-        Map<Long, Instant> activity = new HashMap<>();
-        em().createQuery("select t.campaignId, max(t.submittedAt), max(t.startedAt), max(t.finishedAt) from Trial t"
-                + " group by t.campaignId", Object[].class).getResultList()
-                .forEach(row -> activity.put((Long) row[0], latest((Instant) row[1], (Instant) row[2], (Instant) row[3])));
         return Campaign.<Campaign>listAll().stream()
                 .sorted((a, b) -> Long.compare(b.id, a.id))
                 .map(campaign -> new CampaignSummary(campaigns.view(campaign), runner(campaign),
-                        latest(campaign.createdAt, activity.get(campaign.id))))
+                        events.latest(campaign.id).map(event -> event.at).orElse(campaign.createdAt)))
                 .toList();
     }
 
     @Transactional
     public CampaignDashboard dashboard(long campaignId) {
-        Campaign campaign = campaigns.find(campaignId);
+        // The newest event first: whatever the aggregates below show is at least that recent.
+        Optional<CampaignEvent> latest = events.latest(campaignId);
+        Campaign campaign = Campaign.require(campaignId);
         CampaignView view = campaigns.view(campaign);
-        EntityManager em = em();
 
         Map<String, Map<Label, Long>> labels = new TreeMap<>();
         Map<String, long[]> counts = new TreeMap<>();
-        em.createQuery("select t.specialist, t.state, t.label, count(t) from Trial t where t.campaignId = :campaign"
-                        + " group by t.specialist, t.state, t.label", Object[].class)
-                .setParameter("campaign", campaignId).getResultList().forEach(row -> {
-                    String specialist = (String) row[0];
-                    long count = (Long) row[3];
-                    long[] total = counts.computeIfAbsent(specialist, s -> new long[2]);
-                    total[0] += count;
-                    if (IN_FLIGHT.contains((TrialState) row[1])) {
-                        total[1] += count;
-                    }
-                    if (row[2] != null) {
-                        labels.computeIfAbsent(specialist, s -> new EnumMap<>(Label.class))
-                                .merge((Label) row[2], count, Long::sum);
-                    }
-                });
+        for (Trials.SpecialistCount row : trials.outcomesBySpecialist(campaignId)) {
+            long[] total = counts.computeIfAbsent(row.specialist(), s -> new long[2]);
+            total[0] += row.count();
+            if (row.state() == TrialState.QUEUED || row.state() == TrialState.RUNNING) {
+                total[1] += row.count();
+            }
+            if (row.label() != null) {
+                labels.computeIfAbsent(row.specialist(), s -> new EnumMap<>(Label.class))
+                        .merge(row.label(), row.count(), Long::sum);
+            }
+        }
         List<CampaignDashboard.SpecialistOutcomes> specialists = counts.entrySet().stream()
                 .map(e -> new CampaignDashboard.SpecialistOutcomes(e.getKey(), e.getValue()[0], e.getValue()[1],
                         labels.getOrDefault(e.getKey(), Map.of())))
                 .toList();
 
-        List<CampaignDashboard.QueuedTrial> queue = em.createQuery("""
-                        select t.id, t.number, t.specialist, t.state, t.hypothesis, t.submittedAt, t.startedAt, t.attempts
-                        from Trial t where t.campaignId = :campaign and t.state in :states
-                        order by case when t.state = :running then 0 else 1 end, t.id""", Object[].class)
-                .setParameter("campaign", campaignId).setParameter("states", IN_FLIGHT)
-                .setParameter("running", TrialState.RUNNING).setMaxResults(CampaignDashboard.QUEUE_LIMIT)
-                .getResultList().stream()
-                .map(row -> new CampaignDashboard.QueuedTrial((Long) row[0], (Integer) row[1], (String) row[2],
-                        (TrialState) row[3], cut((String) row[4], CampaignTree.HYPOTHESIS_CHARS), (Instant) row[5],
-                        (Instant) row[6], (Integer) row[7]))
+        List<CampaignDashboard.QueuedTrial> queue = trials.inFlight(campaignId, CampaignDashboard.QUEUE_LIMIT).stream()
+                .map(t -> new CampaignDashboard.QueuedTrial(t.id, t.number, t.specialist, t.state,
+                        cut(t.hypothesis, CampaignTree.HEAD_CHARS), t.submittedAt, t.startedAt, t.attempts))
                 .toList();
         long queueTotal = specialists.stream().mapToLong(CampaignDashboard.SpecialistOutcomes::inFlight).sum();
 
-        CampaignDashboard.LastProposal last = em.createQuery("""
-                        select t.number, t.specialist, t.submittedAt, t.proposedFrom from Trial t
-                        where t.campaignId = :campaign and t.number > 0 order by t.number desc""", Object[].class)
-                .setParameter("campaign", campaignId).setMaxResults(1).getResultStream()
-                .map(row -> new CampaignDashboard.LastProposal((Integer) row[0], (String) row[1], (Instant) row[2],
-                        (String) row[3]))
-                .findFirst().orElse(null);
-        Object[] times = em.createQuery("select max(t.submittedAt), max(t.startedAt), max(t.finishedAt) from Trial t"
-                + " where t.campaignId = :campaign", Object[].class).setParameter("campaign", campaignId).getSingleResult();
-        Instant lastActivity = latest(campaign.createdAt, latest((Instant) times[0], (Instant) times[1], (Instant) times[2]));
+        CampaignDashboard.LastProposal last = campaign.nextNumber > 1
+                ? trials.byNumber(campaignId, campaign.nextNumber - 1).map(t -> new CampaignDashboard.LastProposal(
+                        t.number, t.specialist, t.submittedAt, t.proposedFrom)).orElse(null)
+                : null;
         return new CampaignDashboard(view, runner(campaign), last, specialists, queue, queueTotal, budget(campaign),
-                lastActivity);
+                latest.map(event -> event.at).orElse(campaign.createdAt), latest.map(event -> event.id).orElse(null));
     }
 
     @Transactional
     public CampaignTree tree(long campaignId) {
-        Campaign campaign = campaigns.find(campaignId);
+        Long lastEventId = events.latest(campaignId).map(event -> event.id).orElse(null);
+        Campaign campaign = Campaign.require(campaignId);
         CampaignView view = campaigns.view(campaign);
-        List<CampaignTree.Node> nodes = em().createQuery("""
-                        select t.id, t.number, t.parentNumber, t.specialist, t.state, t.label, t.score, t.deltaVsBest,
-                               t.finishedAt, substring(t.hypothesis, 1, :chars)
-                        from Trial t where t.campaignId = :campaign order by t.number""", Object[].class)
-                .setParameter("campaign", campaignId).setParameter("chars", CampaignTree.HYPOTHESIS_CHARS + 1)
-                .getResultList().stream()
-                .map(row -> new CampaignTree.Node((Long) row[0], (Integer) row[1], (Integer) row[2], (String) row[3],
-                        (TrialState) row[4], (Label) row[5], (Double) row[6], (Double) row[7], (Instant) row[8],
-                        (String) row[9]))
-                .toList();
+        List<TrialNode> nodes = trials.nodes(campaignId);
         return new CampaignTree(campaignId, view.metric(), view.goal(), campaign.bestNumber, campaign.bestScore,
                 campaign.baselineScore, campaign.noiseFloor, view.keepThreshold(), chain(nodes, campaign.bestNumber),
-                nodes);
+                nodes, lastEventId);
+    }
+
+    /** Some nodes of the campaign's tree, for a page that follows its events. */
+    @Transactional
+    public List<TrialNode> nodes(long campaignId, List<Integer> numbers) {
+        Campaign.require(campaignId);
+        return trials.nodes(campaignId, numbers);
+    }
+
+    /** The heads of some trials' hypotheses, by number. */
+    @Transactional
+    public Map<Integer, String> heads(long campaignId, List<Integer> numbers) {
+        Campaign.require(campaignId);
+        Map<Integer, String> heads = new TreeMap<>();
+        // One character more than shown: a head that fills it was cut, and says so.
+        trials.heads(campaignId, numbers, CampaignTree.HEAD_CHARS + 1)
+                .forEach((number, head) -> heads.put(number, cut(head, CampaignTree.HEAD_CHARS)));
+        return heads;
     }
 
     /** The parent path from the baseline to the best, baseline first; nodes are in number order. */
-    private static List<Integer> chain(List<CampaignTree.Node> nodes, Integer best) {
+    private static List<Integer> chain(List<TrialNode> nodes, Integer best) {
         Map<Integer, Integer> parents = new HashMap<>();
         nodes.forEach(node -> parents.put(node.number(), node.parent()));
         List<Integer> chain = new ArrayList<>();
@@ -142,37 +135,20 @@ public class DashboardService {
         return chain;
     }
 
-    private static RunnerView runner(Campaign campaign) {
-        return CampaignRun.latest(campaign.id).map(run -> RunnerView.of(run, campaign)).orElse(null);
+    private RunnerView runner(Campaign campaign) {
+        return CampaignRun.latest(campaign.id).map(run -> RunnerView.of(run, campaign, trials)).orElse(null);
     }
 
     private CampaignDashboard.AttemptBudget budget(Campaign campaign) {
-        EnvironmentSpec spec = catalog.find(campaign.environment).map(Environment::spec).orElse(null);
-        if (spec == null) {
-            return null;
-        }
-        CampaignSettings settings = CampaignSettings.fromJson(campaign.settings);
-        int recipe = settings.recipeSecondsFor(spec);
-        int scoring = settings.scoringSecondsFor(spec);
-        int seeds = spec.seeds().size();
-        return new CampaignDashboard.AttemptBudget(recipe, scoring, seeds, seeds * (recipe + scoring));
-    }
-
-    private static Instant latest(Instant... instants) {
-        Instant latest = null;
-        for (Instant instant : instants) {
-            if (instant != null && (latest == null || instant.isAfter(latest))) {
-                latest = instant;
-            }
-        }
-        return latest;
+        return catalog.find(campaign.environment).map(Environment::spec).map(spec -> {
+            Budgets budgets = Budgets.of(spec, campaign.parsedSettings());
+            int seeds = spec.seeds().size();
+            return new CampaignDashboard.AttemptBudget(budgets.recipe().seconds(), budgets.scoring().seconds(), seeds,
+                    seeds * (budgets.recipe().seconds() + budgets.scoring().seconds()));
+        }).orElse(null);
     }
 
     private static String cut(String text, int chars) {
         return text == null || text.length() <= chars ? text : text.substring(0, chars - 1) + "…";
-    }
-
-    private static EntityManager em() {
-        return Trial.getEntityManager();
     }
 }

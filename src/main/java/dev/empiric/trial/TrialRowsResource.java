@@ -1,8 +1,6 @@
-package dev.empiric.web;
+package dev.empiric.trial;
 
-import dev.empiric.campaign.CampaignService;
-import dev.empiric.trial.TrialQuery;
-import dev.empiric.trial.TrialSearch;
+import dev.empiric.campaign.Campaign;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,16 +11,16 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * The trials table: pages of narrow rows with the list filters of {@code /trials} plus hypothesis
- * text, a score range and a parent. Without diffs, metrics or notes, so a page costs the same at
+ * words, a score range and a parent. Without diffs, metrics or notes, so a page costs the same at
  * a hundred trials as at a hundred thousand.
  */
 @Path("/api/campaigns/{id}/trial-rows")
 public class TrialRowsResource {
 
-    private final CampaignService campaigns;
+    private final Trials trials;
 
-    TrialRowsResource(CampaignService campaigns) {
-        this.campaigns = campaigns;
+    TrialRowsResource(Trials trials) {
+        this.trials = trials;
     }
 
     @GET
@@ -30,14 +28,14 @@ public class TrialRowsResource {
             + " words in the hypothesis, score range, parent; sorted and paged like /trials")
     public TrialSearch.RowPage rows(@PathParam("id") long id, @QueryParam("state") List<String> states,
             @QueryParam("label") List<String> labels, @QueryParam("specialist") List<String> specialists,
-            @Parameter(description = "case-insensitive text the hypothesis contains") @QueryParam("q") String text,
+            @Parameter(description = "words the hypothesis contains (case-insensitive)") @QueryParam("q") String text,
             @Parameter(description = "lowest score, inclusive") @QueryParam("minScore") String minScore,
             @Parameter(description = "highest score, inclusive") @QueryParam("maxScore") String maxScore,
             @Parameter(description = "only direct children of this trial number") @QueryParam("parent") String parent,
             @QueryParam("sort") String sort, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        campaigns.find(id);
-        return new TrialSearch(TrialQuery.of(states, labels, specialists, sort, page, size), text,
-                number(minScore, "minScore"), number(maxScore, "maxScore"), trialNumber(parent)).run(id);
+        Campaign.require(id);
+        return trials.search(id, new TrialSearch(TrialQuery.of(states, labels, specialists, sort, page, size), text,
+                number(minScore, "minScore"), number(maxScore, "maxScore"), trialNumber(parent)));
     }
 
     /* Parsed here rather than by JAX-RS, which answers an unparsable query parameter with a bare 404. */
@@ -53,13 +51,13 @@ public class TrialRowsResource {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.badRequest(name + " must be a number, not '" + value + "'");
+        throw new InvalidTrialQuery(name + " must be a number, not '" + value + "'");
     }
 
     private static Integer trialNumber(String value) {
         Double parsed = number(value, "parent");
         if (parsed != null && (parsed < 0 || parsed != Math.rint(parsed))) {
-            throw ApiException.badRequest("parent must be a trial number (0 or more), not '" + value + "'");
+            throw new InvalidTrialQuery("parent must be a trial number (0 or more), not '" + value + "'");
         }
         return parsed == null ? null : parsed.intValue();
     }
