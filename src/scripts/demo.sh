@@ -29,7 +29,7 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 curl -fs "$base/q/health/ready" >/dev/null 2>&1 || { log "the server is not ready after 3 minutes; see $data/server.log"; exit 1; }
-log "server ready: $base  (API $base/api, OpenAPI $base/q/openapi, log $data/server.log)"
+log "server ready: web UI $base/  (API $base/api, OpenAPI $base/q/openapi, log $data/server.log)"
 EMPIRIC_TOKEN="$(cat "$data/admin-token")"
 export EMPIRIC_URL="$base" EMPIRIC_TOKEN
 log "admin token: $data/admin-token  (the CLI: src/scripts/empiric campaigns; it reads EMPIRIC_URL and EMPIRIC_TOKEN)"
@@ -38,10 +38,10 @@ campaign=$(curl -fs -X POST "$base/api/campaigns" -H 'Content-Type: application/
   -H "Authorization: Bearer $EMPIRIC_TOKEN" -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') \
   || { log "could not create the demo campaign; see $data/server.log"; exit 1; }
 python3 "$here/follow_campaign.py" "$base/api" "$campaign" "${DEMO_TRIALS:-30}" "$data/server.log"
-log "demo campaign $campaign: $base/api/campaigns/$campaign"
+log "demo campaign $campaign: $base/#/campaigns/$campaign  (API $base/api/campaigns/$campaign)"
 if [ "${DEMO_EXIT:-0}" = "1" ]; then
   log "DEMO_EXIT=1: stopping the server"
   exit 0
 fi
-log "the server keeps running at $base; Ctrl-C stops it"
+log "the server keeps running; web UI: $base/  (Ctrl-C stops it)"
 wait $server

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Idempotent machine setup for Empiric: a Docker engine, and the offline base image that every
-# environment's Dockerfile builds FROM. Safe to run again and again; each step checks first.
+# Idempotent machine setup for Empiric: a Docker engine, the offline base image that every
+# environment's Dockerfile builds FROM, and Debian's headless Chromium with its driver for the web
+# UI's browser tests (Selenium drives /usr/bin/chromium through /usr/bin/chromedriver; nothing is
+# downloaded by the tests themselves). Safe to run again and again; each step checks first.
 # Used by the README's commands and by .ci/run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,6 +18,8 @@ install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   if [ ${#missing[@]} -gt 0 ]; then
     need_root "apt-get install ${missing[*]}"
     log "installing ${missing[*]}"

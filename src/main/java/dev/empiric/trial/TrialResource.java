@@ -79,6 +79,18 @@ public class TrialResource {
         return content;
     }
 
+    /** The code that separates any two trials: a diff between their commits, whatever their relation. */
+    @GET
+    @Path("/compare/{other}/diff")
+    @Produces("text/x-diff")
+    @Operation(summary = "Unified diff from trial {id}'s recipe to trial {other}'s, computed between their commits"
+            + " (any two trials, even of different campaigns); empty when the recipes are equal")
+    public String compare(@PathParam("id") long id, @PathParam("other") long other) {
+        Trial from = trials.require(id);
+        Trial to = trials.require(other);
+        return RecipeDiff.between(store.files(from.campaignId, committed(from)), store.files(to.campaignId, committed(to)));
+    }
+
     @POST
     @CampaignWrite
     @Path("/cancel")
