@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         description = "Talk to an Empiric server: campaigns, trials, runners, live progress, exports, tokens.",
         footerHeading = "%nServer and token:%n",
         footer = {"  --url, else $EMPIRIC_URL, else http://localhost:8080.",
-            "  --token, else $EMPIRIC_TOKEN, else the admin token in ${EMPIRIC_DATA_DIR:-trials}/admin-token.",
+            "  --token, else $EMPIRIC_TOKEN, else the admin token in $${EMPIRIC_DATA_DIR:-trials}/admin-token.",
             "  Errors print the server's explanation (the problem's detail) on standard error."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

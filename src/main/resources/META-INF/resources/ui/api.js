@@ -1,11 +1,21 @@
 // The one door to the server. Every page loads data through request(), so that an
 // `Authorization: Bearer` header (API tokens) or any other cross-cutting change lands in one place.
 
-let bearerToken = null;
+// The API token the user signed in with, kept for this browser tab only (sessionStorage): it is
+// gone when the tab closes, and other sites cannot read it.
+const TOKEN_KEY = 'empiric.token';
+let bearerToken = sessionStorage.getItem(TOKEN_KEY);
 
-/** Sets the token sent with every request from now on (null: none). */
+/** Sets the token sent with every request from now on (null: none), for the rest of the tab's session. */
 export function setToken(token) {
   bearerToken = token;
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** Whether requests carry a token. */
+export function hasToken() {
+  return Boolean(bearerToken);
 }
 
 /** An RFC 9457 problem the API answered with, or a transport failure (status 0). */

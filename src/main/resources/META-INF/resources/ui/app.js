@@ -3,6 +3,7 @@
 // and ctx.onLeave(fn) registers clean-up; both end when the page is left.
 import { h, mount, problemBox } from './dom.js';
 import { onLiveStatus, subscribe } from './live.js';
+import { hasToken, setToken } from './api.js';
 
 const ROUTES = [
   [/^\/?$/, 'campaigns', () => ({})],
@@ -67,6 +68,25 @@ async function route() {
     mount(root, problemBox(e, 'Could not show this page'));
   }
 }
+
+// Signing in: writes (submit, cancel, runner) need an API token (docs/api.md); reads may too.
+const tokenButton = document.getElementById('token-button');
+function showToken() {
+  tokenButton.textContent = hasToken() ? 'signed in' : 'sign in';
+  tokenButton.title = hasToken() ? 'requests carry your API token; click to forget it'
+    : 'paste an API token (the admin token is the file admin-token in the server\'s data directory)';
+}
+tokenButton.addEventListener('click', () => {
+  if (hasToken()) {
+    setToken(null);
+  } else {
+    const token = window.prompt('API token, kept for this browser tab only:');
+    if (token && token.trim()) setToken(token.trim());
+  }
+  showToken();
+  route();
+});
+showToken();
 
 const badge = document.getElementById('live-badge');
 const BADGE_TEXT = {
