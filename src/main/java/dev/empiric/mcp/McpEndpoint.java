@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
 @Path("/mcp")
 public class McpEndpoint {
 
-    static final List<String> PROTOCOL_VERSIONS = List.of("2025-06-18", "2025-03-26", "2024-11-05");
+    static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
     private static final Logger LOG = Logger.getLogger(McpEndpoint.class);
     private static final int PARSE_ERROR = -32700;
     private static final int INVALID_REQUEST = -32600;
