@@ -59,6 +59,9 @@ import java.time.Instant;
         from Trial t where t.campaignId = :campaign and t.state in (dev.empiric.trial.TrialState.QUEUED,
         dev.empiric.trial.TrialState.RUNNING)
         order by case when t.state = dev.empiric.trial.TrialState.RUNNING then 0 else 1 end, t.id""")
+@NamedQuery(name = Trial.WITHOUT_WORDS, query = """
+        select t.id, t.campaignId, t.number, t.hypothesis from Trial t
+        where t.id > :after and not exists (select w.word from TrialWord w where w.trialId = t.id) order by t.id""")
 public class Trial extends PanacheEntityBase {
 
     static final String BY_NUMBER = "Trial.byNumber";
@@ -76,6 +79,7 @@ public class Trial extends PanacheEntityBase {
     static final String HEADS = "Trial.heads";
     static final String OUTCOMES_BY_SPECIALIST = "Trial.outcomesBySpecialist";
     static final String IN_FLIGHT = "Trial.inFlight";
+    static final String WITHOUT_WORDS = "Trial.withoutWords";
 
     /** Who may be named as a trial's specialist: also the shape the lineage view accepts. */
     public static final String SPECIALIST_NAME = "[A-Za-z0-9_.:-]{1,100}";

@@ -61,6 +61,15 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
         return where;
     }
 
+    /** Whether the query filters nothing and sorts by trial number, so that the numbers alone give a page. */
+    boolean onlyOrdersByNumber() {
+        return states.isEmpty() && labels.isEmpty() && specialists.isEmpty() && sort.replaceFirst("^-", "").equals("number");
+    }
+
+    boolean descending() {
+        return sort.startsWith("-");
+    }
+
     Sort ordering() {
         boolean descending = sort.startsWith("-");
         String key = descending ? sort.substring(1) : sort;

@@ -25,9 +25,11 @@ public class Trials {
     public record SpecialistCount(String specialist, TrialState state, Label label, long count) {}
 
     private final EntityManager em;
+    private final TrialWords words;
 
-    Trials(EntityManager em) {
+    Trials(EntityManager em, TrialWords words) {
         this.em = em;
+        this.words = words;
     }
 
     public Trial require(long id) {
@@ -148,7 +150,7 @@ public class Trials {
 
     /** One page of the trials table: narrow rows under the search's filters and sort. */
     public TrialSearch.RowPage search(long campaignId, TrialSearch search) {
-        return search.run(campaignId);
+        return search.run(campaignId, words);
     }
 
     /** One page of a campaign's trials under the query's filters and sort. */

@@ -1,6 +1,8 @@
 // The single-page shell: hash routes to page modules, one page mounted at a time. Each page is
-// `render(root, params, ctx)`; ctx.live(campaignId, handler) subscribes to the campaign's live events
-// and ctx.onLeave(fn) registers clean-up; both end when the page is left.
+// `render(root, params, ctx)`; ctx.live(campaignId, handler, types) subscribes to the campaign's live
+// events and returns a promise that resolves once the stream is open (load data after it, and no
+// event falls between the load and the stream); ctx.onLeave(fn) registers clean-up. Both end when
+// the page is left.
 import { h, mount, problemBox } from './dom.js';
 import { onLiveStatus, subscribe } from './live.js';
 import { hasToken, setToken } from './api.js';
@@ -56,7 +58,11 @@ async function route() {
   const ctx = {
     query,
     onLeave: (fn) => leaving.push(fn),
-    live: (campaignId, handler, types) => leaving.push(subscribe(campaignId, handler, types)),
+    live: (campaignId, handler, types) => {
+      const subscription = subscribe(campaignId, handler, types);
+      leaving.push(subscription.close);
+      return subscription.ready;
+    },
   };
   try {
     const module = await import(`./pages/${page}.js`);
@@ -94,7 +100,7 @@ const BADGE_TEXT = {
   connecting: ['live: connecting…', 'opening the campaign’s event stream'],
   live: ['● live', 'updates arrive as they happen'],
   reconnecting: ['live: reconnecting…', 'the event stream dropped; reconnecting and catching up'],
-  unavailable: ['live: off', 'this server has no event stream; use Refresh to reload'],
+  unavailable: ['live: off', 'no event stream for this page; use Refresh to reload'],
 };
 onLiveStatus((status) => {
   badge.textContent = BADGE_TEXT[status][0];

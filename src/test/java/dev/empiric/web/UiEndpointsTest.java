@@ -75,6 +75,16 @@ class UiEndpointsTest {
         given().get("/api/campaigns/{id}/trial-rows?q=100%", campaign).then().body("total", equalTo(1));
         given().get("/api/campaigns/{id}/trial-rows?q=validation_", campaign).then().body("total", equalTo(1));
         given().get("/api/campaigns/{id}/trial-rows?q=n_l", campaign).then().body("total", equalTo(0));
+        // words, each the beginning of a word of the hypothesis, all of them required
+        given().get("/api/campaigns/{id}/trial-rows?q=wid hidden", campaign).then().body("total", equalTo(1));
+        given().get("/api/campaigns/{id}/trial-rows?q=widen shorter", campaign).then().body("total", equalTo(0));
+        given().get("/api/campaigns/{id}/trial-rows?q=split", campaign).then().body("total", equalTo(1));
+        // with other filters or another order, the words are a condition of the database's query
+        given().get("/api/campaigns/{id}/trial-rows?q=hidden&label=ILLEGAL_EDIT", campaign).then().body("total", equalTo(1))
+                .body("items[0].number", equalTo(first));
+        given().get("/api/campaigns/{id}/trial-rows?q=hidden&label=KEEP", campaign).then().body("total", equalTo(0));
+        given().get("/api/campaigns/{id}/trial-rows?q=the&sort=-submitted", campaign).then().body("total", equalTo(3)); // the baseline too
+        given().queryParam("q", "%% !").get("/api/campaigns/{id}/trial-rows", campaign).then().statusCode(400);
         given().get("/api/campaigns/{id}/trial-rows?parent=0&label=ILLEGAL_EDIT&sort=-number&size=2", campaign).then()
                 .statusCode(200).body("total", equalTo(3)).body("items", hasSize(2)).body("items[0].number", equalTo(3));
         given().get("/api/campaigns/{id}/trial-rows?minScore=0.5", campaign).then().body("total", equalTo(0));

@@ -1,6 +1,7 @@
 package dev.empiric.web;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,6 +20,7 @@ import io.restassured.path.json.JsonPath;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in a real browser (Debian's headless Chromium) against a real campaign on digits, run
@@ -99,8 +102,8 @@ class WebUiTest {
         assertEquals(String.valueOf(trials.size()), box.getDomAttribute("data-points"));
         assertEquals(String.join(",", labels), box.getDomAttribute("data-labels"));
         assertFalse(browser.all("table.outcomes tbody tr").isEmpty(), "no outcomes per specialist");
-        // The page asked for the campaign's event stream; until the server has one (phase 2) it says so.
-        browser.awaitText("#live-badge", "live: off");
+        browser.awaitText("#live-badge", "live");
+        assertEquals("live", browser.one("#live-badge").getDomAttribute("data-status"));
         browser.screenshot("dashboard", PAGE_HEIGHT);
 
         browser.open("#/campaigns/" + campaign + "/tree");
@@ -133,7 +136,56 @@ class WebUiTest {
         assertTrue(browser.one("#trial-diff").getText().contains(knob), "the diff does not show " + knob);
         WebElement log = browser.awaitText("#trial-log", "===");
         assertTrue(log.getText().contains("recipe"), "log: " + log.getText());
+
+        // What the proposer was shown: the stored view, by its hash, exactly as the specialist read it.
+        String viewHash = (String) trial.get("viewHash");
+        assertNotNull(viewHash, "a runner's trial records what its specialist was shown");
+        String view = given().get("/api/views/{hash}", viewHash).then().statusCode(200)
+                .contentType(containsString("text/markdown")).extract().asString();
+        browser.one("#proposer-view").findElement(By.xpath("..")).findElement(By.tagName("summary")).click();
+        WebElement shown = browser.awaitText("#proposer-view", "Lineage view");
+        assertEquals(view.strip(), shown.getText().strip());
+        given().get("/api/views/{hash}", "0".repeat(64)).then().statusCode(404).contentType("application/problem+json");
         browser.screenshot("trial", PAGE_HEIGHT);
+    }
+
+    /**
+     * The issue's live test: with the dashboard of a running digits campaign open, trials finish and
+     * the page follows them through the event stream, without a reload; so does an open trial page.
+     */
+    @Test
+    void theDashboardOfARunningCampaignFollowsItsTrialsWithoutAReload() {
+        long live = Api.measuredCampaign("digits", null);
+        browser.open("#/campaigns/" + live);
+        WebElement chart = browser.await("#score-chart[data-points] canvas");
+        browser.awaitText("#live-badge", "live");
+        assertEquals("1", browser.one("#score-chart").getDomAttribute("data-finished"));
+        browser.script("window.__sameDocument = 'yes'"); // gone if the page reloads
+        int trials = 3;
+        Api.startRunner(live, Map.of("maxTrials", trials, "concurrency", 1));
+        new WebDriverWait(browser.driver(), Duration.ofMinutes(3)).until(
+                driver -> String.valueOf(trials + 1).equals(browser.one("#score-chart").getDomAttribute("data-finished")));
+        assertEquals("yes", browser.script("return window.__sameDocument"), "the dashboard was reloaded");
+        assertEquals(String.valueOf(trials + 1), browser.one("#score-chart").getDomAttribute("data-points"));
+        assertTrue(Integer.parseInt(browser.one("#score-chart").getDomAttribute("data-updates")) > 0);
+        assertTrue(chart.isDisplayed(), "the chart was redrawn in place, not replaced");
+        browser.awaitText(".runner", "EXHAUSTED");
+        List<WebElement> specialists = browser.all("table.outcomes tbody tr");
+        assertFalse(specialists.isEmpty(), "no outcomes per specialist after the run");
+        browser.screenshot("dashboard-live", PAGE_HEIGHT);
+
+        // A trial page opened while its trial waits follows it to its end, log included.
+        JsonPath submitted = given().contentType(ContentType.JSON).body(Map.of("hypothesis", "fewer epochs, watched live",
+                "parent", 0, "specialist", "watcher", "diff", Diffs.digits("EPOCHS = 10", "EPOCHS = 6")))
+                .post("/api/campaigns/{id}/trials", live).then().statusCode(202).extract().jsonPath();
+        browser.open("#/campaigns/" + live + "/trials/" + submitted.getInt("number"));
+        browser.await("#hypothesis");
+        browser.script("window.__sameDocument = 'yes'");
+        JsonPath finished = Api.await(submitted.getLong("id"));
+        assertEquals("FINISHED", finished.getString("state"));
+        browser.awaitText(".trial-title .chip", finished.getString("label"));
+        browser.awaitText("#trial-log", "scorer seed");
+        assertEquals("yes", browser.script("return window.__sameDocument"), "the trial page was reloaded");
     }
 
     @Test

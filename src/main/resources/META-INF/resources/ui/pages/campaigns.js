@@ -1,12 +1,37 @@
 // Campaigns: every campaign with its state, runner and budget, best and last activity; create one;
-// start or stop its runner.
+// start or stop its runner. Live for the campaigns that are moving (a runner running, trials in
+// flight): at most FOLLOWED of them, since each stream holds one of the few connections a browser
+// keeps per server.
 import { api } from '../api.js';
-import { h, loading, mount, panel, problemBox } from '../dom.js';
+import { debounce, h, loading, mount, panel, problemBox } from '../dom.js';
 import { ago, better, count, delta, score } from '../format.js';
 import { refreshButton } from '../campaign.js';
+import { subscribe } from '../live.js';
 import { runnerForm } from './runner-form.js';
 
-export async function render(root) {
+const FOLLOWED = 3;
+const CHANGES = ['trial.submitted', 'trial.rejected', 'trial.started', 'trial.finished', 'trial.cancelled', 'best.changed',
+  'runner.started', 'runner.stopped', 'runner.ended'];
+
+export async function render(root, params, ctx) {
+  const following = new Map();
+  ctx.onLeave(() => following.forEach((subscription) => subscription.close()));
+  const reload = debounce(() => load(), 1000);
+
+  /** Follows the moving campaigns, newest first, and lets go of those that stopped. */
+  function follow(summaries) {
+    const moving = summaries.filter(({ campaign, runner }) => campaign.status === 'ACTIVE'
+      && (runner?.state === 'RUNNING' || campaign.states?.QUEUED || campaign.states?.RUNNING))
+      .slice(0, FOLLOWED).map(({ campaign }) => String(campaign.id));
+    for (const [key, subscription] of following) {
+      if (!moving.includes(key)) {
+        subscription.close();
+        following.delete(key);
+      }
+    }
+    moving.filter((key) => !following.has(key)).forEach((key) => following.set(key, subscribe(key, () => reload(), CHANGES)));
+  }
+
   const list = h('div', null, loading('campaigns'));
   const createArea = h('div');
   mount(root,
@@ -18,6 +43,7 @@ export async function render(root) {
   async function load() {
     try {
       const summaries = await api.summaries();
+      follow(summaries);
       mount(list, summaries.length ? table(summaries) : h('div', { class: 'empty' },
         h('p', null, 'No campaigns yet.'), h('p', { class: 'muted' }, 'Create one on an environment; its baseline (trial 0) is measured at once.')));
     } catch (e) {

@@ -1,11 +1,14 @@
 // Campaign dashboard: score against trial number (running best, baseline, noise band, keep threshold,
-// points by label), outcomes per specialist and over time, the runner, and the queue.
+// points by label), outcomes per specialist and over time, the runner with its current turn, and the
+// queue. Live: each batch of events refetches the dashboard's aggregates (one cheap call) and only
+// the tree nodes the events name; the charts are updated in place.
 import { api } from '../api.js';
-import { debounce, h, loading, mount, panel, problemBox } from '../dom.js';
+import { h, loading, mount, panel, problemBox } from '../dom.js';
 import { ago, count, elapsed, seconds } from '../format.js';
 import { chip, GROUPS } from '../labels.js';
 import { campaignHeader, refreshButton } from '../campaign.js';
 import { outcomesOverTime, scoreChart } from '../charts.js';
+import { batched, fetchNodes, Heads, TreeModel } from '../tree-model.js';
 import { runnerForm } from './runner-form.js';
 import { runnerSummary } from './campaigns.js';
 
@@ -28,11 +31,17 @@ export async function render(root, { campaign: id }, ctx) {
   ctx.onLeave(() => disposers.forEach((d) => d()));
   const clock = setInterval(() => tick(), 1000); // local clock for elapsed times only; fetches nothing
   ctx.onLeave(() => clearInterval(clock));
-  let ticking = [];
-  const tick = () => ticking.forEach((fn) => fn());
+  let queueTicks = [];
+  let runnerTicks = [];
+  const tick = () => [...queueTicks, ...runnerTicks].forEach((fn) => fn());
+  const heads = new Heads(id);
+  let model = null;
+  let charts = null;
+  let dashboard = null;
+  let turn = null;
+  let updates = 0;
 
   async function load() {
-    let dashboard;
     let tree;
     try {
       [dashboard, tree] = await Promise.all([api.dashboard(id), api.tree(id)]);
@@ -40,20 +49,65 @@ export async function render(root, { campaign: id }, ctx) {
       mount(head, problemBox(e, 'Could not load campaign ' + id));
       return;
     }
-    mount(head, campaignHeader(dashboard.campaign, 'dashboard', refreshButton(() => load())));
+    model = new TreeModel(tree);
+    model.setCampaign(dashboard.campaign);
     disposers.forEach((d) => d());
     disposers = [];
+    charts = null;
     const navigate = (number) => { window.location.hash = `#/campaigns/${id}/trials/${number}`; };
-    if (tree.trials.length) {
-      disposers.push(await scoreChart(chartBox, tree, { onSelect: navigate }));
-      disposers.push(await outcomesOverTime(overTimeBox, tree));
+    if (model.trials.length) {
+      const score = await scoreChart(chartBox, model, { onSelect: navigate, heads });
+      const overTime = await outcomesOverTime(overTimeBox, model);
+      charts = [score, overTime];
+      disposers.push(score.dispose, overTime.dispose);
     }
-    chartBox.dataset.points = String(tree.trials.length);
-    chartBox.dataset.labels = [...new Set(tree.trials.map((n) => n.label).filter(Boolean))].sort().join(',');
+    show();
+  }
+
+  /** Draws everything from `dashboard` and `model`. */
+  function show() {
+    mount(head, campaignHeader(dashboard.campaign, 'dashboard', refreshButton(() => load())));
+    charts?.forEach((chart) => chart.update(model));
+    chartBox.dataset.points = String(model.trials.length);
+    chartBox.dataset.labels = [...new Set(model.trials.map((n) => n.label).filter(Boolean))].sort().join(',');
+    chartBox.dataset.finished = String(model.trials.filter((n) => n.state === 'FINISHED').length);
+    chartBox.dataset.updates = String(updates);
     mount(specialists, specialistTable(dashboard));
-    mount(runner, runnerPanel(dashboard));
-    ticking = [];
+    showRunner();
+    queueTicks = [];
     mount(queue, queuePanel(dashboard));
+  }
+
+  function showRunner() {
+    runnerTicks = [];
+    mount(runner, runnerPanel(dashboard));
+  }
+
+  /** After this page started or stopped the runner: its events will follow, but show it at once. */
+  async function runnerChanged() {
+    dashboard = await api.dashboard(id);
+    show();
+  }
+
+  /** Applies a batch of live events: fresh aggregates, the nodes the events name, the runner's turn. */
+  async function apply(numbers, events) {
+    const turns = events.filter((e) => e.type === 'runner.turn');
+    if (turns.length) turn = turns[turns.length - 1].data;
+    if (!model || !events.some((e) => e.id !== null)) {
+      if (turns.length && dashboard) showRunner();
+      return;
+    }
+    if (!charts && numbers.length) {
+      await load(); // the first trial of an empty campaign: mount the charts
+      return;
+    }
+    const [fresh, nodes] = await Promise.all([api.dashboard(id), numbers.length ? fetchNodes(id, numbers) : []]);
+    dashboard = fresh;
+    model.merge(nodes);
+    model.setCampaign(dashboard.campaign);
+    if (dashboard.runner?.state !== 'RUNNING') turn = null;
+    updates++;
+    show();
   }
 
   function specialistTable(dashboard) {
@@ -87,6 +141,7 @@ export async function render(root, { campaign: id }, ctx) {
     } else {
       const facts = [
         ['state', runnerSummary(r)],
+        ...(r.state === 'RUNNING' ? [['current turn', turnLine()]] : []),
         ['turn', `${r.trials} of ${r.maxTrials} trials proposed`],
         ['in flight', String(r.inFlight)],
         ['keeps', `${r.keeps} (${r.trialsSinceKeep} since the last${r.maxTrialsWithoutKeep ? `, stops at ${r.maxTrialsWithoutKeep}` : ''})`],
@@ -103,16 +158,30 @@ export async function render(root, { campaign: id }, ctx) {
       const message = h('div');
       if (r && r.state === 'RUNNING') {
         body.append(h('button', { type: 'button', class: 'ghost danger', onclick: async () => {
-          try { await api.stopRunner(id); await load(); } catch (e) { mount(message, problemBox(e, 'Could not stop')); }
+          try { await api.stopRunner(id); await runnerChanged(); } catch (e) { mount(message, problemBox(e, 'Could not stop')); }
         } }, 'Stop runner'), message);
       } else {
         const area = h('div');
         body.append(h('button', { type: 'button', class: 'ghost', onclick: () => {
-          area.firstChild ? area.replaceChildren() : mount(area, runnerForm(campaign, () => load()));
+          area.firstChild ? area.replaceChildren() : mount(area, runnerForm(campaign, () => runnerChanged()));
         } }, 'Start runner…'), area);
       }
     }
     return body;
+  }
+
+  /** Which specialist has the turn (runner.turn events; only this server's runner sends them). */
+  function turnLine() {
+    if (!turn) return h('span', { class: 'muted', id: 'runner-turn' }, 'waiting for the next turn');
+    const { specialist, phase } = turn.payload;
+    const since = h('span', { class: 'muted' });
+    const update = () => { since.textContent = ` · ${seconds(elapsed(turn.at))}`; };
+    update();
+    runnerTicks.push(update);
+    const what = phase === 'proposing' ? h('strong', null, `${specialist} is proposing`)
+      : phase === 'proposed' && turn.number !== null ? h('span', null, `${specialist} proposed `, h('a', { href: `#/campaigns/${id}/trials/${turn.number}` }, `#${turn.number}`))
+        : `${specialist}: ${phase}`;
+    return h('span', { id: 'runner-turn', 'data-phase': phase }, what, since);
   }
 
   function queuePanel(dashboard) {
@@ -133,7 +202,7 @@ export async function render(root, { campaign: id }, ctx) {
           }
         };
         update();
-        ticking.push(update);
+        queueTicks.push(update);
         return h('li', { class: t.state.toLowerCase() },
           h('div', { class: 'q-head' }, chip(null, t.state), ' ', h('a', { href: `#/campaigns/${id}/trials/${t.number}` }, `#${t.number}`),
             h('span', { class: 'muted' }, ` ${t.specialist}`), t.attempts > 1 ? h('span', { class: 'pill' }, `attempt ${t.attempts}`) : null, label),
@@ -144,7 +213,7 @@ export async function render(root, { campaign: id }, ctx) {
       budget ? h('p', { class: 'muted small' }, `Budget per attempt: ${budget.seeds} seed(s) × (${budget.recipeSeconds} s recipe + ${budget.scoringSeconds} s scoring).`) : null);
   }
 
-  const reload = debounce(load, 300);
-  ctx.live(id, () => reload());
+  // Subscribe first, then load: nothing that happens in between is missed.
+  await ctx.live(id, batched(apply));
   await load();
 }

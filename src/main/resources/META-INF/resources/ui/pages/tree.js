@@ -1,19 +1,31 @@
 // Lineage tree: every trial under its parent, coloured by label, the chain from the baseline to the
-// best highlighted. Subtrees collapse; failed leaves can be hidden. Built once as plain DOM (a few
-// elements per trial), so 2,000 trials render in a few tens of milliseconds and scroll natively.
+// best highlighted. Subtrees collapse, and a collapsed subtree is not built at all, so a campaign of
+// 100,000 trials draws only what is open (the chain, at first). Hypotheses are fetched for the rows
+// drawn. Live: each batch of events fetches the nodes it names and redraws, keeping what is open.
 import { api } from '../api.js';
-import { debounce, h, loading, mount, panel, problemBox } from '../dom.js';
+import { h, loading, mount, panel, problemBox } from '../dom.js';
 import { delta, score } from '../format.js';
 import { chip } from '../labels.js';
 import { campaignHeader, refreshButton } from '../campaign.js';
+import { batched, fetchNodes, Heads, TreeModel } from '../tree-model.js';
+
+/** Up to this many trials every subtree starts open; above it, only the chain. */
+const OPEN_ALL_UP_TO = 400;
+/** "Expand all" would build every row; above this many trials it is not offered. */
+const EXPAND_ALL_UP_TO = 5000;
+const SETTLED_LABELS = ['BASELINE', 'KEEP', 'DISCARD'];
 
 export async function render(root, { campaign: id }, ctx) {
   const head = h('div', null, loading('the campaign'));
   const body = h('div', { class: 'tree-area' }, loading('the tree'));
   mount(root, head, body);
+  const heads = new Heads(id);
+  let model = null;
+  let campaign = null;
+  let open = null;
+  let hideFailed = false;
 
   async function load() {
-    let campaign;
     let tree;
     try {
       [campaign, tree] = await Promise.all([api.campaign(id), api.tree(id)]);
@@ -21,88 +33,121 @@ export async function render(root, { campaign: id }, ctx) {
       mount(head, problemBox(e, 'Could not load campaign ' + id));
       return;
     }
-    mount(head, campaignHeader(campaign, 'tree', refreshButton(() => load())));
-    mount(body, treeView(tree));
+    model = new TreeModel(tree);
+    model.setCampaign(campaign);
+    open = null;
+    draw();
   }
 
-  function treeView(tree) {
+  async function apply(numbers, events) {
+    if (!model || !events.some((e) => e.id !== null)) return;
+    const [fresh, nodes] = await Promise.all([api.campaign(id), numbers.length ? fetchNodes(id, numbers) : []]);
+    campaign = fresh;
+    model.merge(nodes);
+    model.setCampaign(campaign);
+    draw();
+  }
+
+  function draw() {
+    const scrolled = window.scrollY;
+    mount(head, campaignHeader(campaign, 'tree', refreshButton(() => load())));
+    mount(body, treeView());
+    window.scrollTo(0, scrolled);
+  }
+
+  function treeView() {
+    const trials = model.trials;
     const children = new Map();
     const roots = [];
-    const numbers = new Set(tree.trials.map((n) => n.number));
-    for (const node of tree.trials) {
-      if (node.parent === null || node.parent === undefined || !numbers.has(node.parent) || node.parent === node.number) roots.push(node);
+    for (const node of trials) {
+      if (node.parent === null || node.parent === undefined || !model.byNumber.has(node.parent) || node.parent === node.number) roots.push(node);
       else {
         if (!children.has(node.parent)) children.set(node.parent, []);
         children.get(node.parent).push(node);
       }
     }
-    const chain = new Set(tree.chain);
-    const container = h('div', { class: 'tree', role: 'tree' });
+    const chain = new Set(model.chain);
+    const kidsOf = (n) => children.get(n) || [];
+    // Subtree sizes, bottom-up over the number order (a child's number is always above its parent's).
     const sizes = new Map();
-    const size = (n) => {
-      if (sizes.has(n)) return sizes.get(n);
-      // iterative to survive deep chains
-      const stack = [n];
-      const order = [];
-      while (stack.length) { const x = stack.pop(); order.push(x); (children.get(x) || []).forEach((c) => stack.push(c.number)); }
-      for (let i = order.length - 1; i >= 0; i--) {
-        const x = order[i];
-        sizes.set(x, (children.get(x) || []).reduce((s, c) => s + sizes.get(c.number), 1));
-      }
-      return sizes.get(n);
-    };
-    const build = (node, depth) => {
-      const kids = children.get(node.number) || [];
-      const onChain = chain.has(node.number);
-      const isBest = node.number === tree.bestNumber;
-      const failed = !node.label || !['BASELINE', 'KEEP', 'DISCARD'].includes(node.label);
-      const wrapper = h('div', { class: ['node', onChain ? 'on-chain' : null, kids.length ? null : 'leaf', failed && !kids.length ? 'failed-leaf' : null],
-        role: 'treeitem', 'data-number': node.number, 'data-label': node.label || node.state });
+    for (let i = trials.length - 1; i >= 0; i--) {
+      const n = trials[i].number;
+      sizes.set(n, kidsOf(n).reduce((s, c) => s + sizes.get(c.number), 1));
+    }
+    if (open === null) {
+      open = new Set(trials.length <= OPEN_ALL_UP_TO ? [...children.keys()] : [...chain]);
+    }
+    const failed = (node) => !node.label || !SETTLED_LABELS.includes(node.label);
+
+    const container = h('div', { class: ['tree', hideFailed ? 'hide-failed' : null], role: 'tree' });
+    const build = (node) => {
+      const kids = kidsOf(node.number);
+      const isOpen = kids.length > 0 && open.has(node.number);
+      const isBest = node.number === model.bestNumber;
+      const wrapper = h('div', { class: ['node', chain.has(node.number) ? 'on-chain' : null, kids.length ? null : 'leaf',
+        kids.length && !isOpen ? 'collapsed' : null, failed(node) && !kids.length ? 'failed-leaf' : null],
+      role: 'treeitem', 'aria-expanded': kids.length ? String(isOpen) : null, 'data-number': node.number, 'data-label': node.label || node.state });
+      const hypothesis = h('span', { class: 'hyp' });
+      const cached = heads.cached(node.number);
+      if (cached !== undefined) hypothesis.textContent = cached || '';
+      else heads.get(node.number).then((text) => { hypothesis.textContent = text || ''; hypothesis.title = text || ''; });
       const toggle = kids.length
-        ? h('button', { type: 'button', class: 'toggle', 'aria-label': 'collapse or expand', onclick: () => wrapper.classList.toggle('collapsed') })
+        ? h('button', { type: 'button', class: 'toggle', 'aria-label': 'collapse or expand', onclick: () => {
+          if (open.has(node.number)) {
+            open.delete(node.number);
+            wrapper.classList.add('collapsed');
+            wrapper.querySelector(':scope > .children')?.remove();
+          } else {
+            open.add(node.number);
+            wrapper.classList.remove('collapsed');
+            wrapper.append(childList(kids));
+          }
+          wrapper.setAttribute('aria-expanded', String(open.has(node.number)));
+        } })
         : h('span', { class: 'toggle none' });
-      const row = h('div', { class: ['row', isBest ? 'best' : null] },
+      wrapper.append(h('div', { class: ['row', isBest ? 'best' : null] },
         toggle,
         chip(node.label, node.state),
         h('a', { class: 'num-link', href: `#/campaigns/${id}/trials/${node.number}` }, `#${node.number}`),
         h('span', { class: 'score' }, node.score !== null ? score(node.score) : ''),
-        h('span', { class: ['delta', node.deltaVsBest > 0 === (tree.goal !== 'MINIMIZE') && node.deltaVsBest ? 'good' : null] }, node.deltaVsBest !== null ? delta(node.deltaVsBest) : ''),
+        h('span', { class: ['delta', node.deltaVsBest > 0 === (model.goal !== 'MINIMIZE') && node.deltaVsBest ? 'good' : null] }, node.deltaVsBest !== null ? delta(node.deltaVsBest) : ''),
         h('span', { class: 'spec' }, node.specialist),
-        h('span', { class: 'hyp', title: node.hypothesis || '' }, node.hypothesis || ''),
-        kids.length ? h('span', { class: 'count', title: 'trials in this subtree' }, String(size(node.number) - 1)) : null,
-        isBest ? h('span', { class: 'best-tag' }, 'best') : null);
-      wrapper.append(row);
-      if (kids.length) {
-        const list = h('div', { class: 'children', role: 'group' });
-        // Kept children first (where the lineage went on), then by number.
-        kids.sort((a, b) => (chain.has(b.number) - chain.has(a.number)) || (a.number - b.number));
-        kids.forEach((kid) => list.append(build(kid, depth + 1)));
-        wrapper.append(list);
-      }
+        hypothesis,
+        kids.length ? h('span', { class: 'count', title: 'trials in this subtree' }, String(sizes.get(node.number) - 1)) : null,
+        isBest ? h('span', { class: 'best-tag' }, 'best') : null));
+      if (isOpen) wrapper.append(childList(kids));
       return wrapper;
     };
+    const childList = (kids) => {
+      const list = h('div', { class: 'children', role: 'group' });
+      // The chain first (where the lineage went on), then by number.
+      [...kids].sort((a, b) => (chain.has(b.number) - chain.has(a.number)) || (a.number - b.number))
+        .forEach((kid) => list.append(build(kid)));
+      return list;
+    };
     const started = performance.now();
-    // Recursion depth equals the tree depth (the number of nested edits), far below JS limits in practice.
-    roots.forEach((r) => container.append(build(r, 0)));
+    // Recursion depth is the depth of the open tree (nested edits), far below JS limits in practice.
+    roots.forEach((r) => container.append(build(r)));
     const built = performance.now() - started;
 
-    const setAll = (collapsed) => container.querySelectorAll('.node:not(.leaf)').forEach((n) => n.classList.toggle('collapsed', collapsed));
-    const toChain = () => container.querySelectorAll('.node:not(.leaf)').forEach((n) => n.classList.toggle('collapsed', !n.classList.contains('on-chain')));
-    const hideFailed = h('input', { type: 'checkbox', onchange: (e) => container.classList.toggle('hide-failed', e.target.checked) });
-    const failedLeaves = tree.trials.filter((n) => !(children.get(n.number) || []).length && (!n.label || !['BASELINE', 'KEEP', 'DISCARD'].includes(n.label))).length;
-    if (tree.trials.length > 400) toChain();
-    return panel(`Lineage tree · ${tree.trials.length} trials`,
+    const redraw = (next) => { open = next; draw(); };
+    const failedLeaves = trials.filter((n) => !kidsOf(n.number).length && failed(n)).length;
+    const hide = h('input', { type: 'checkbox', checked: hideFailed, onchange: (e) => {
+      hideFailed = e.target.checked;
+      container.classList.toggle('hide-failed', hideFailed);
+    } });
+    return panel(`Lineage tree · ${trials.length} trials`,
       h('div', { class: 'tree-tools' },
-        h('button', { type: 'button', class: 'ghost', onclick: () => setAll(false) }, 'Expand all'),
-        h('button', { type: 'button', class: 'ghost', onclick: toChain }, 'Collapse to the chain'),
-        h('button', { type: 'button', class: 'ghost', onclick: () => setAll(true) }, 'Collapse all'),
-        h('label', { class: 'check' }, hideFailed, ` hide ${failedLeaves} failed leaves`)),
+        trials.length <= EXPAND_ALL_UP_TO
+          ? h('button', { type: 'button', class: 'ghost', onclick: () => redraw(new Set(children.keys())) }, 'Expand all') : null,
+        h('button', { type: 'button', class: 'ghost', onclick: () => redraw(new Set(chain)) }, 'Collapse to the chain'),
+        h('button', { type: 'button', class: 'ghost', onclick: () => redraw(new Set()) }, 'Collapse all'),
+        h('label', { class: 'check' }, hide, ` hide ${failedLeaves} failed leaves`)),
       h('p', { class: 'muted small legend-line' }, h('span', { class: 'chain-swatch' }), ' chain from the baseline to the best · number after a row: trials beneath it',
         h('span', { class: 'timing', 'data-ms': built.toFixed(1) }, ` · drawn in ${built.toFixed(0)} ms`)),
       container);
   }
 
-  const reload = debounce(load, 500);
-  ctx.live(id, () => reload(), ['trial.submitted', 'trial.rejected', 'trial.finished', 'trial.cancelled', 'best.changed']);
+  await ctx.live(id, batched(apply, 800));
   await load();
 }

@@ -1,6 +1,7 @@
-// Trial page: the hypothesis, who proposed it from what lineage state, its outcome (label, reason,
-// notes), score and every metric against its parent and the best, timings and attempts, the diff,
-// and the log tail. Links to parent, children and comparisons.
+// Trial page: the hypothesis, who proposed it from what lineage state and what it was shown, its
+// outcome (label, reason, notes), score and every metric against its parent and the best, timings
+// and attempts, the diff, and the log tail. Links to parent, children and comparisons. Live: the
+// trial's own events redraw the page; each section added to its log (trial.log) reloads the log.
 import { api } from '../api.js';
 import { debounce, h, loading, mount, panel, problemBox } from '../dom.js';
 import { better, bytes, delta, score, seconds, time } from '../format.js';
@@ -15,6 +16,8 @@ export async function render(root, { campaign: id, number }, ctx) {
   const main = h('div', null, loading(`trial ${number}`));
   mount(root, head, main);
   let logBytes = 65536;
+
+  let loadLog = async () => {};
 
   async function load() {
     let campaign;
@@ -33,6 +36,7 @@ export async function render(root, { campaign: id, number }, ctx) {
       api.diff(trial.id).catch(() => ''),
     ]);
     const logBox = h('pre', { class: 'log', id: 'trial-log' }, 'loading…');
+    const scrolled = window.scrollY;
     mount(main,
       h('div', { class: 'trial-title' },
         h('h2', null, `Trial #${trial.number}`), chip(trial.label, trial.state),
@@ -54,7 +58,7 @@ export async function render(root, { campaign: id, number }, ctx) {
       panel('Log', h('div', { class: 'tools' },
         h('select', { onchange: (e) => { logBytes = Number(e.target.value); loadLog(); } },
           LOG_SIZES.map((s) => h('option', { value: s, selected: s === logBytes }, `last ${bytes(s)}`))),
-        h('button', { type: 'button', class: 'ghost', onclick: () => loadLog() }, '↻')), logBox),
+        h('button', { type: 'button', class: 'ghost', title: 'reload the log', onclick: () => loadLog() }, '↻')), logBox),
       panel(`Children (${children.total})`, null, children.items.length
         ? h('ul', { class: 'children-list' }, children.items.map((c) => h('li', null,
           h('a', { href: `#/campaigns/${id}/trials/${c.number}` }, `#${c.number}`), ' ', chip(c.label, c.state), ' ',
@@ -62,16 +66,19 @@ export async function render(root, { campaign: id, number }, ctx) {
         : h('p', { class: 'muted' }, 'No trial builds on this one yet.'),
         children.total > children.items.length ? h('a', { href: `#/campaigns/${id}/trials?parent=${trial.number}` }, `all ${children.total} children`) : null),
       panel('Compare with', null, compareLinks(campaign, trial)));
+    window.scrollTo(0, scrolled);
 
-    async function loadLog() {
+    loadLog = async () => {
       try {
         const text = await api.log(trial.id, logBytes);
+        // Follow the tail unless the reader scrolled up to read something.
+        const following = logBox.scrollTop + logBox.clientHeight >= logBox.scrollHeight - 8;
         logBox.textContent = text || (trial.state === 'QUEUED' ? 'Not started yet.' : 'No output recorded.');
-        logBox.scrollTop = logBox.scrollHeight;
+        if (following) logBox.scrollTop = logBox.scrollHeight;
       } catch (e) {
         mount(logBox, problemBox(e, 'Could not read the log'));
       }
-    }
+    };
     await loadLog();
   }
 
@@ -105,23 +112,32 @@ export async function render(root, { campaign: id, number }, ctx) {
   }
 
   function proposer(campaign, trial) {
-    const view = h('pre', { class: 'lineage-md' });
-    const details = h('details', { ontoggle: async () => {
-      if (!details.open || view.dataset.loaded) return;
-      view.textContent = 'loading…';
-      try {
-        view.textContent = await api.lineageMarkdown(id, /^[A-Za-z0-9_.:-]{1,100}$/.test(trial.specialist) ? trial.specialist : undefined);
-        view.dataset.loaded = '1';
-      } catch (e) {
-        mount(view, problemBox(e));
-      }
-    } }, h('summary', null, `The lineage view ${trial.specialist} gets now`), view);
+    const view = h('pre', { class: 'lineage-md', id: 'proposer-view' });
+    const lazy = (summary, fetch) => {
+      const details = h('details', { ontoggle: async () => {
+        if (!details.open || view.dataset.loaded) return;
+        view.textContent = 'loading…';
+        try {
+          view.textContent = await fetch();
+          view.dataset.loaded = '1';
+        } catch (e) {
+          mount(view, problemBox(e));
+        }
+      } }, h('summary', null, summary), view);
+      return details;
+    };
+    if (trial.viewHash) {
+      return h('div', null,
+        trial.proposedFrom ? h('p', null, 'Proposed from: ', h('span', { class: 'proposed-from' }, trial.proposedFrom)) : null,
+        lazy(h('span', null, `The lineage view ${trial.specialist} read before it proposed `, h('code', { class: 'muted', title: trial.viewHash }, trial.viewHash.slice(0, 12))),
+          () => api.proposerView(trial.viewHash)));
+    }
+    const name = /^[A-Za-z0-9_.:-]{1,100}$/.test(trial.specialist) ? trial.specialist : undefined;
     return h('div', null,
-      trial.proposedFrom
-        ? h('p', null, 'Proposed from: ', h('span', { class: 'proposed-from' }, trial.proposedFrom))
-        : h('p', { class: 'muted' }, trial.number === 0 ? 'The baseline was not proposed.' : 'Submitted over REST; the submitter did not record what it saw.'),
+      h('p', { class: 'muted' }, trial.number === 0 ? 'The baseline was not proposed.'
+        : 'Submitted over REST; the submitter did not record what it saw.'),
       h('p', { class: 'muted small' }, 'Every proposer reads the lineage view (docs/lineage.md): the best, the leaderboard, the chain, the best’s children, recent outcomes and its own failures.'),
-      details);
+      trial.number === 0 ? null : lazy(`The lineage view ${trial.specialist} gets now`, () => api.lineageMarkdown(id, name)));
   }
 
   function metrics(campaign, trial, parent, best) {
@@ -151,6 +167,13 @@ export async function render(root, { campaign: id, number }, ctx) {
   }
 
   const reload = debounce(load, 400);
-  ctx.live(id, (event) => { if (event.data && event.data.number === number) reload(); });
+  const reloadLog = debounce(() => loadLog(), 250);
+  await ctx.live(id, (event) => {
+    if (event.type === 'trial.log') {
+      if (event.data.number === number) reloadLog();
+    } else if (event.data.number === number || event.type === 'best.changed') {
+      reload();
+    }
+  });
   await load();
 }

@@ -56,7 +56,7 @@ export async function render(root, { campaign: id }, ctx) {
   const jump = h('input', { type: 'number', min: 0, placeholder: 'trial #', class: 'narrow', name: 'jump' });
   mount(filters,
     h('div', { class: 'filter-row' },
-      h('label', { class: 'grow' }, h('span', null, 'Hypothesis contains'), text('q', { type: 'search', name: 'q', placeholder: 'words in the hypothesis' })),
+      h('label', { class: 'grow' }, h('span', null, 'Hypothesis words'), text('q', { type: 'search', name: 'q', placeholder: 'e.g. momentum 0.9 (each starts a word)' })),
       h('label', null, h('span', null, 'Specialist'), specialistSelect),
       h('label', null, h('span', null, 'Score from'), text('minScore', { type: 'number', step: 'any', class: 'narrow', name: 'minScore' })),
       h('label', null, h('span', null, 'to'), text('maxScore', { type: 'number', step: 'any', class: 'narrow', name: 'maxScore' })),
@@ -139,6 +139,7 @@ export async function render(root, { campaign: id }, ctx) {
   }
 
   const reload = debounce(load, 500);
-  ctx.live(id, () => reload(), ['trial.submitted', 'trial.rejected', 'trial.started', 'trial.finished', 'trial.cancelled']);
+  await ctx.live(id, () => reload(), ['trial.submitted', 'trial.rejected', 'trial.started', 'trial.attempt_failed',
+    'trial.finished', 'trial.cancelled']);
   await load();
 }
