@@ -82,7 +82,7 @@ class LiveEventsTest {
             assertEquals(1, data.get("seq").asLong());
             assertEquals("campaign.created", data.get("type").asText());
             assertTrue(data.get("number").isNull());
-            assertEquals("api", data.get("actor").asText());
+            assertEquals("admin", data.get("actor").asText(), "the name of the token that wrote it");
             assertNotNull(Instant.parse(data.get("at").asText()));
             assertEquals("digits", data.get("payload").get("environment").asText());
 
