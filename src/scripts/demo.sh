@@ -3,7 +3,8 @@
 # run by the built-in specialists (DEMO_TRIALS trials, default 30), and follows it live. The server
 # keeps running (http://localhost:8080) until Ctrl-C; with DEMO_EXIT=1 it stops once the demo ends
 # (the smoke mode CI runs). Data goes to trials/ (EMPIRIC_DATA_DIR changes it), the server's log to
-# <data dir>/server.log. Exits non-zero, with one line saying why, when the demo's baseline gets no score.
+# <data dir>/server.log. The demo writes with the server's admin token (<data dir>/admin-token, made at its
+# first start). Exits non-zero, with one line saying why, when the demo's baseline gets no score.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
@@ -29,16 +30,19 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 curl -fs "$base/q/health/ready" >/dev/null 2>&1 || { log "the server is not ready after 3 minutes; see $data/server.log"; exit 1; }
-log "server ready: $base  (API $base/api, OpenAPI $base/q/openapi, log $data/server.log)"
+log "server ready: web UI $base/  (API $base/api, OpenAPI $base/q/openapi, log $data/server.log)"
+EMPIRIC_TOKEN="$(cat "$data/admin-token")"
+export EMPIRIC_URL="$base" EMPIRIC_TOKEN
+log "admin token: $data/admin-token  (the CLI: src/scripts/empiric campaigns; it reads EMPIRIC_URL and EMPIRIC_TOKEN)"
 
 campaign=$(curl -fs -X POST "$base/api/campaigns" -H 'Content-Type: application/json' \
-  -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') \
+  -H "Authorization: Bearer $EMPIRIC_TOKEN" -d '{"environment": "digits", "name": "demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') \
   || { log "could not create the demo campaign; see $data/server.log"; exit 1; }
 python3 "$here/follow_campaign.py" "$base/api" "$campaign" "${DEMO_TRIALS:-30}" "$data/server.log"
-log "demo campaign $campaign: $base/api/campaigns/$campaign"
+log "demo campaign $campaign: $base/#/campaigns/$campaign  (API $base/api/campaigns/$campaign)"
 if [ "${DEMO_EXIT:-0}" = "1" ]; then
   log "DEMO_EXIT=1: stopping the server"
   exit 0
 fi
-log "the server keeps running at $base; Ctrl-C stops it"
+log "the server keeps running; web UI: $base/  (Ctrl-C stops it)"
 wait $server

@@ -1,4 +1,5 @@
-"""A few lines of HTTP for Empiric's scripts: call the API, wait for trials, run a private server."""
+"""A few lines of HTTP for Empiric's scripts: call the API, wait for trials, run a private server.
+Writes need an API token: EMPIRIC_TOKEN, or the admin token of the private server once it runs."""
 import contextlib
 import json
 import os
@@ -10,11 +11,16 @@ import time
 import urllib.request
 from datetime import datetime
 
+TOKEN = os.environ.get("EMPIRIC_TOKEN")
+
 
 def call(api, path, body=None, method=None):
+    headers = {"Content-Type": "application/json"}
+    if TOKEN:
+        headers["Authorization"] = f"Bearer {TOKEN}"
     request = urllib.request.Request(api + path, method=method or ("POST" if body is not None else "GET"),
                                      data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"})
+                                     headers=headers)
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
@@ -34,7 +40,9 @@ def seconds_between(start, end):
 
 @contextlib.contextmanager
 def private_server():
-    """A server on a free port with a throw-away data directory; yields its API base URL."""
+    """A server on a free port with a throw-away data directory; yields its API base URL. Calls then use
+    its admin token, which the server writes to the data directory at its first start."""
+    global TOKEN
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -50,6 +58,8 @@ def private_server():
                 break
             except OSError:
                 time.sleep(0.5)
+        with open(os.path.join(data, "admin-token")) as token:
+            TOKEN = token.read().strip()
         yield f"http://localhost:{port}/api"
     finally:
         server.terminate()

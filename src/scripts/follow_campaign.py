@@ -1,16 +1,20 @@
 """Starts the campaign runner on a campaign and follows it live: one line per finished trial, then a
 summary. No human in the loop: the built-in specialists propose, the evaluator measures.
 
-Usage: follow_campaign.py API CAMPAIGN TRIALS SERVER_LOG
+Usage: follow_campaign.py API CAMPAIGN TRIALS SERVER_LOG   (the API token in EMPIRIC_TOKEN)
 Exits 0 when the campaign ran and its baseline got a score; otherwise prints one line saying what
 failed and where the server's log is, and exits 1. Never a traceback."""
 import json
+import os
 import sys
 import time
 import urllib.error
 import urllib.request
 
 API, CAMPAIGN, TRIALS, LOG = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+HEADERS = {"Content-Type": "application/json"}
+if os.environ.get("EMPIRIC_TOKEN"):
+    HEADERS["Authorization"] = f"Bearer {os.environ['EMPIRIC_TOKEN']}"
 
 
 class Failed(Exception):
@@ -20,7 +24,7 @@ class Failed(Exception):
 def call(path, body=None):
     request = urllib.request.Request(API + path, method="POST" if body else "GET",
                                      data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
+                                     headers=HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Idempotent machine setup for Empiric: a Docker engine, and the offline base image that every
-# environment's Dockerfile builds FROM; with the argument `postgresql` also a PostgreSQL server, role
+# Idempotent machine setup for Empiric: a Docker engine, the offline base image that every
+# environment's Dockerfile builds FROM, and Debian's headless Chromium with its driver for the web
+# UI's browser tests (Selenium drives /usr/bin/chromium through /usr/bin/chromedriver; nothing is
+# downloaded by the tests themselves); with the argument `postgresql` also a PostgreSQL server, role
 # and database (src/scripts/postgres.sh), which the tests need and the H2 default does not.
 # Safe to run again and again; each step checks first. Used by the README's commands and by .ci/run.
 set -euo pipefail
@@ -17,6 +19,8 @@ install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   if [ ${#missing[@]} -gt 0 ]; then
     need_root "apt-get install ${missing[*]}"
     log "installing ${missing[*]}"

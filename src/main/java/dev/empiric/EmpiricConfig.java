@@ -27,6 +27,8 @@ public interface EmpiricConfig {
 
     Trial trial();
 
+    Auth auth();
+
     interface Docker {
         String host();
     }
@@ -49,5 +51,17 @@ public interface EmpiricConfig {
         /** Largest diff accepted; larger bodies are refused with 413 before anything is written. */
         @WithDefault("1048576")
         int maxDiffBytes();
+    }
+
+    interface Auth {
+        /** Whether reading the API needs a token too; writing always does (docs/api.md). */
+        @WithDefault("public")
+        ReadAccess read();
+    }
+
+    /** Who may read: anyone who reaches the server, or only holders of a valid API token. */
+    enum ReadAccess {
+        PUBLIC,
+        TOKEN
     }
 }

@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages stand in one order, lowest first (docs/architecture.md draws it): a package may use
  * the floors below it and never one above it, nor a peer on its own floor. A back-import is how a
- * house starts leaning: it makes two packages one without anybody deciding so.
+ * house starts leaning: it makes two packages one without anybody deciding so. The command-line
+ * client ({@code dev.empiric.cli}) stands beside the building: it uses none of it.
  */
 @Tag("unit")
 class PackageOrderTest {
@@ -37,6 +39,8 @@ class PackageOrderTest {
             List.of("dev.empiric.access"),
             List.of("dev.empiric.web", "dev.empiric.mcp"));
 
+    static final String CLI = "dev.empiric.cli..";
+
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.empiric");
 
@@ -50,6 +54,20 @@ class PackageOrderTest {
             }
         }
         assertTrue(violations.isEmpty(), String.join("\n", violations));
+    }
+
+    /**
+     * The command-line client is a separate program (target/empiric-cli.jar, with only picocli and
+     * Jackson): it speaks the HTTP API and uses no server code, and no server code uses it.
+     */
+    @Test
+    void theCommandLineClientStandsApart() {
+        noClasses().that().resideInAPackage(CLI).should().dependOnClassesThat(
+                JavaClass.Predicates.resideInAPackage("dev.empiric..").and(JavaClass.Predicates.resideOutsideOfPackage(CLI))
+                        .or(JavaClass.Predicates.resideInAnyPackage("io.quarkus..", "jakarta..", "org.eclipse..", "io.smallrye..")))
+                .because("the CLI jar carries none of the server").check(MAIN);
+        noClasses().that().resideOutsideOfPackage(CLI).should().dependOnClassesThat().resideInAPackage(CLI)
+                .because("the server does not run the CLI").check(MAIN);
     }
 
     @Test

@@ -4,7 +4,7 @@ package dev.empiric.agent;
  * An LLM answer that cannot be turned into an edit. Its message is written for the model: it is fed
  * back verbatim in the retry, so it says what was wrong and what to send instead.
  */
-final class MalformedAnswer extends Exception {
+public final class MalformedAnswer extends Exception {
 
     MalformedAnswer(String message) {
         super(message);

@@ -10,11 +10,11 @@ import java.util.Map;
  * metric, the surface it owns (its knobs, as focus), and the rules every edit is held to. LLM and
  * command specialists share it so that both kinds are briefed alike; each adds its answer format.
  */
-final class ProposerBrief {
+public final class ProposerBrief {
 
     private ProposerBrief() {}
 
-    static String of(String specialist, EnvironmentSpec spec, String surface) {
+    public static String of(String specialist, EnvironmentSpec spec, String surface) {
         StringBuilder brief = new StringBuilder();
         brief.append("# Task for specialist '").append(specialist).append("'\n\n");
         brief.append("You improve the recipe of the environment '").append(spec.name()).append("'");

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -80,6 +81,11 @@ public class EventLog {
     public List<CampaignEvent> after(long campaignId, long afterId, int limit) {
         return CampaignEvent.<CampaignEvent>find("campaignId = ?1 and id > ?2 order by id", campaignId, afterId)
                 .page(0, limit).list();
+    }
+
+    /** The campaign's newest event, if it has any. */
+    public Optional<CampaignEvent> latest(long campaignId) {
+        return CampaignEvent.<CampaignEvent>find("campaignId = ?1 order by id desc", campaignId).firstResultOptional();
     }
 
     public static String hash(String prevHash, long seq, String type, Integer trialNumber, String actor, Instant at,

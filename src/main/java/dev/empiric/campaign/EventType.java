@@ -22,7 +22,10 @@ public enum EventType {
     RUNNER_STOPPED("runner.stopped"),
     RUNNER_ENDED("runner.ended"),
     /** A specialist tried to propose and could not (no trial was created). */
-    PROPOSAL_FAILED("proposal.failed");
+    PROPOSAL_FAILED("proposal.failed"),
+    /** An admin issued an API token for the campaign (its name and expiry; never the token). */
+    TOKEN_CREATED("token.created"),
+    TOKEN_REVOKED("token.revoked");
 
     private final String wireName;
 

@@ -1,5 +1,6 @@
 package dev.empiric.lineage;
 
+import dev.empiric.Caller;
 import dev.empiric.lineage.CampaignService.CampaignView;
 import dev.empiric.lineage.CampaignService.CreateCampaign;
 import jakarta.ws.rs.GET;
@@ -15,19 +16,18 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/campaigns")
 public class CampaignResource {
 
-    /** Until API tokens name the caller, writes over REST are recorded as this actor. */
-    static final String API = "api";
-
     private final CampaignService campaigns;
+    private final Caller caller;
 
-    CampaignResource(CampaignService campaigns) {
+    CampaignResource(CampaignService campaigns, Caller caller) {
         this.campaigns = campaigns;
+        this.caller = caller;
     }
 
     @POST
     @Operation(summary = "Create a campaign on an environment; its baseline (trial 0) is queued at once")
     public Response create(CreateCampaign request, @Context UriInfo uri) {
-        CampaignView campaign = campaigns.create(request, API);
+        CampaignView campaign = campaigns.create(request, caller.adminActor());
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(campaign.id())).build())
                 .entity(campaign).build();
     }

@@ -105,7 +105,7 @@ public class CampaignService {
         return Campaign.<Campaign>listAll().stream().map(this::view).toList();
     }
 
-    private CampaignView view(Campaign campaign) {
+    public CampaignView view(Campaign campaign) {
         Trials.Counts counts = trials.counts(campaign.id);
         CampaignSettings settings = campaign.parsedSettings();
         var spec = catalog.find(campaign.environment).map(Environment::spec).orElse(null);

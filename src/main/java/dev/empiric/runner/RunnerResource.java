@@ -1,5 +1,7 @@
 package dev.empiric.runner;
 
+import dev.empiric.Caller;
+import dev.empiric.CampaignWrite;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,25 +13,26 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/campaigns/{id}/runner")
 public class RunnerResource {
 
-    /** Until API tokens name the caller, writes over REST are recorded as this actor. */
-    static final String API = "api";
-
     private final CampaignRunner runner;
+    private final Caller caller;
 
-    RunnerResource(CampaignRunner runner) {
+    RunnerResource(CampaignRunner runner, Caller caller) {
         this.runner = runner;
+        this.caller = caller;
     }
 
     @POST
+    @CampaignWrite
     @Operation(summary = "Start the autonomous loop: specialists propose trials until a budget is spent")
     public Response start(@PathParam("id") long id, RunnerRequest request) {
-        return Response.status(Response.Status.CREATED).entity(runner.start(id, request, API)).build();
+        return Response.status(Response.Status.CREATED).entity(runner.start(id, request, caller.actorFor(id))).build();
     }
 
     @DELETE
+    @CampaignWrite
     @Operation(summary = "Stop the runner; trials already in flight still finish")
     public RunnerView stop(@PathParam("id") long id) {
-        return runner.stop(id, API);
+        return runner.stop(id, caller.actorFor(id));
     }
 
     @GET

@@ -31,6 +31,7 @@ import dev.empiric.trial.TrialSubmission;
 import dev.empiric.trial.Trials;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -63,6 +64,7 @@ public class RunnerTurn {
     private final TrialService trialService;
     private final Trials trials;
     private final EventLog events;
+    private final Event<Turn> turns;
     /**
      * Per run and specialist, the history stamp at which it last had nothing new: it is not asked
      * again (nor counted as skipping again) until the lineage changes. Only a cache; a restart
@@ -71,13 +73,31 @@ public class RunnerTurn {
     private final Map<Long, Map<String, String>> quiet = new ConcurrentHashMap<>();
 
     RunnerTurn(LineageService lineage, EnvironmentCatalog catalog, SpecialistRoster roster, TrialService trialService,
-            Trials trials, EventLog events) {
+            Trials trials, EventLog events, Event<Turn> turns) {
         this.lineage = lineage;
         this.catalog = catalog;
         this.roster = roster;
         this.trialService = trialService;
         this.trials = trials;
         this.events = events;
+        this.turns = turns;
+    }
+
+    /**
+     * Which specialist has the turn right now, announced to local observers (the live stream) as it
+     * happens. Not an event of the log: a turn changes nothing in the lineage, and an LLM or a coding
+     * agent may think for minutes, which a researcher watching the dashboard wants to see. What the
+     * turn led to is in the log (a trial submitted, a proposal failed).
+     *
+     * @param phase {@code proposing} while the specialist works, then {@code proposed} (it submitted
+     *     trial {@code number}), {@code nothing new} or {@code failed}
+     */
+    public record Turn(long campaignId, long runId, String specialist, String phase, Integer number, Instant at) {
+
+        public static final String PROPOSING = "proposing";
+        public static final String PROPOSED = "proposed";
+        public static final String NOTHING_NEW = "nothing new";
+        public static final String FAILED = "failed";
     }
 
     /** What a turn may do: how many trials it may submit now, on which environment. */
@@ -177,12 +197,14 @@ public class RunnerTurn {
             Supplier<String> view = memoized(() -> LineageMarkdown.render(
                     lineage.view(plan.campaignId(), name, LineageService.Options.DEFAULT)));
             Random random = new Random(ProposalContext.seed(plan.campaignId(), name, history.trials().size()));
+            announce(plan, name, Turn.PROPOSING, null);
             Optional<Proposal> proposal;
             try {
                 proposal = specialist.propose(new ProposalContext(plan.spec(), history, bestTree, random, view, tokens))
                         .filter(p -> !QuarkusTransaction.requiringNew().call(
                                 () -> trials.diffSubmittedOn(plan.campaignId(), p.parent(), p.diff())));
             } catch (ProposalFailed failed) {
+                announce(plan, name, Turn.FAILED, null);
                 silent.put(name, stamp);
                 anyFailed = true;
                 LOG.infof("campaign %d run %d: %s failed to propose: %s", plan.campaignId(), plan.runId(), name,
@@ -196,6 +218,7 @@ public class RunnerTurn {
                 continue;
             }
             if (proposal.isEmpty()) {
+                announce(plan, name, Turn.NOTHING_NEW, null);
                 silent.put(name, stamp);
                 QuarkusTransaction.requiringNew().run(() -> CampaignRun.<CampaignRun>findById(plan.runId(),
                         LockModeType.PESSIMISTIC_WRITE).countSkip(name));
@@ -204,7 +227,10 @@ public class RunnerTurn {
             String from = String.format(Locale.ROOT, "run %d; best trial %d (%s %.6g); %d trials in the campaign; %s drew %.3f",
                     plan.runId(), history.bestNumber(), history.metric(), history.best().score(),
                     history.trials().size(), name, turn.getValue());
-            return QuarkusTransaction.requiringNew().call(() -> submit(plan, proposal.get(), from, view.get()));
+            Optional<Integer> submitted = QuarkusTransaction.requiringNew().call(
+                    () -> submit(plan, proposal.get(), from, view.get()));
+            announce(plan, name, submitted.isPresent() ? Turn.PROPOSED : Turn.NOTHING_NEW, submitted.orElse(null));
+            return submitted.isPresent();
         }
         boolean failed = anyFailed;
         QuarkusTransaction.requiringNew().run(() -> {
@@ -221,13 +247,16 @@ public class RunnerTurn {
         return false;
     }
 
-    /** Submits under the run's lock, after checking again that the run still wants a trial. */
-    private boolean submit(Plan plan, Proposal proposal, String proposedFrom, String view) {
+    /**
+     * Submits under the run's lock, after checking again that the run still wants a trial; returns the
+     * new trial's number, or nothing when the run no longer wanted it or the submission was a replay.
+     */
+    private Optional<Integer> submit(Plan plan, Proposal proposal, String proposedFrom, String view) {
         CampaignRun run = CampaignRun.findById(plan.runId(), LockModeType.PESSIMISTIC_WRITE);
         RunnerProgress progress = RunnerProgress.of(run, trials);
         if (run.state != RunnerState.RUNNING || progress.proposed() >= run.maxTrials
                 || progress.inFlight() >= run.concurrency) {
-            return false;
+            return Optional.empty();
         }
         TrialService.Submitted submitted = trialService.submit(plan.campaignId(), new TrialSubmission(
                 proposal.hypothesis(), proposal.diff(), proposal.parent(), proposal.specialist(), null),
@@ -238,7 +267,15 @@ public class RunnerTurn {
         run.consecutiveFailures = 0;
         LOG.infof("campaign %d run %d: %s proposed trial %d: %s", plan.campaignId(), run.id, proposal.specialist(),
                 trial.number, proposal.hypothesis());
-        return !submitted.replayed();
+        return submitted.replayed() ? Optional.empty() : Optional.of(trial.number);
+    }
+
+    private void announce(Plan plan, String specialist, String phase, Integer number) {
+        try {
+            turns.fire(new Turn(plan.campaignId(), plan.runId(), specialist, phase, number, Instant.now()));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "runner %d: announcing the turn failed", plan.runId()); // a live page is not worth a turn
+        }
     }
 
     /** Counts a failed turn; past the limit the run ends with {@link RunnerEnd#FAILING}. */

@@ -1,5 +1,7 @@
 package dev.empiric.trial;
 
+import dev.empiric.Caller;
+import dev.empiric.CampaignWrite;
 import dev.empiric.campaign.Campaign;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -17,17 +19,20 @@ public class CampaignTrialsResource {
 
     private final TrialService service;
     private final Trials trials;
+    private final Caller caller;
 
-    CampaignTrialsResource(TrialService service, Trials trials) {
+    CampaignTrialsResource(TrialService service, Trials trials, Caller caller) {
         this.service = service;
         this.trials = trials;
+        this.caller = caller;
     }
 
     @POST
+    @CampaignWrite
     @Operation(summary = "Submit a trial: a hypothesis and a unified diff against its parent (default: the best)")
     public Response submit(@PathParam("id") long id, @HeaderParam("Idempotency-Key") String idempotencyKey,
             TrialSubmission submission) {
-        TrialService.Submitted submitted = service.submit(id, submission, idempotencyKey, TrialResource.API);
+        TrialService.Submitted submitted = service.submit(id, submission, idempotencyKey, caller.actorFor(id));
         TrialView trial = submitted.trial();
         if (trial.label() == Label.INFRA_ERROR) {
             throw new TrialStoreUnavailable(trial.labelReason() + " (recorded as trial " + trial.number() + ", id "

@@ -2,21 +2,12 @@ package dev.empiric.trial;
 
 import dev.empiric.environment.EnvironmentSpec.Knob;
 import dev.empiric.environment.KnobLiterals;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jgit.diff.DiffFormatter;
-import org.eclipse.jgit.diff.EditList;
-import org.eclipse.jgit.diff.HistogramDiff;
-import org.eclipse.jgit.diff.RawText;
-import org.eclipse.jgit.diff.RawTextComparator;
 
 /**
  * A whole recipe (path to content) held in memory: a trial's commit, or a proposal before it is
@@ -64,31 +55,8 @@ public record RecipeTree(Map<String, byte[]> files) {
         }
     }
 
-    /**
-     * A git-style unified diff from {@code parent} to this tree, for files changed in place (knob
-     * edits never add or remove files). Hunks come from JGit's histogram diff with three lines of
-     * context, exactly as {@code git diff} writes them.
-     */
+    /** A git-style unified diff from {@code parent} to this tree ({@link RecipeDiff}). */
     public String diffFrom(RecipeTree parent) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DiffFormatter formatter = new DiffFormatter(out)) {
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                byte[] before = parent.files().get(file.getKey());
-                if (before == null || Arrays.equals(before, file.getValue())) {
-                    continue;
-                }
-                RawText a = new RawText(before);
-                RawText b = new RawText(file.getValue());
-                EditList edits = new HistogramDiff().diff(RawTextComparator.DEFAULT, a, b);
-                String path = file.getKey();
-                out.writeBytes(("diff --git a/" + path + " b/" + path + "\n--- a/" + path + "\n+++ b/" + path + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                formatter.format(edits, a, b);
-                formatter.flush();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return RecipeDiff.between(parent.files(), files);
     }
 }

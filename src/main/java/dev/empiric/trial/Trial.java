@@ -43,6 +43,25 @@ import java.time.Instant;
         where t.campaignId = :campaign and t.specialist in :specialists and t.submittedAt >= :since order by t.number""")
 @NamedQuery(name = Trial.DIFFS_ON_PARENT,
         query = "select t.diff from Trial t where t.campaignId = :campaign and t.parentNumber = :parent")
+@NamedQuery(name = Trial.NODES, query = """
+        select new dev.empiric.trial.TrialNode(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
+        t.deltaVsBest) from Trial t where t.campaignId = :campaign order by t.number""")
+@NamedQuery(name = Trial.NODES_BY_NUMBERS, query = """
+        select new dev.empiric.trial.TrialNode(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
+        t.deltaVsBest) from Trial t where t.campaignId = :campaign and t.number in :numbers order by t.number""")
+@NamedQuery(name = Trial.HEADS, query = """
+        select t.number, substring(t.hypothesis, 1, :chars) from Trial t
+        where t.campaignId = :campaign and t.number in :numbers""")
+@NamedQuery(name = Trial.OUTCOMES_BY_SPECIALIST, query = """
+        select t.specialist, t.state, t.label, count(t) from Trial t where t.campaignId = :campaign
+        group by t.specialist, t.state, t.label""")
+@NamedQuery(name = Trial.IN_FLIGHT, query = """
+        from Trial t where t.campaignId = :campaign and t.state in (dev.empiric.trial.TrialState.QUEUED,
+        dev.empiric.trial.TrialState.RUNNING)
+        order by case when t.state = dev.empiric.trial.TrialState.RUNNING then 0 else 1 end, t.id""")
+@NamedQuery(name = Trial.WITHOUT_WORDS, query = """
+        select t.id, t.campaignId, t.number, t.hypothesis from Trial t
+        where t.id > :after and not exists (select w.word from TrialWord w where w.trialId = t.id) order by t.id""")
 public class Trial extends PanacheEntityBase {
 
     static final String BY_NUMBER = "Trial.byNumber";
@@ -55,6 +74,12 @@ public class Trial extends PanacheEntityBase {
     static final String SKELETONS = "Trial.skeletons";
     static final String SKELETONS_SINCE = "Trial.skeletonsSince";
     static final String DIFFS_ON_PARENT = "Trial.diffsOnParent";
+    static final String NODES = "Trial.nodes";
+    static final String NODES_BY_NUMBERS = "Trial.nodesByNumbers";
+    static final String HEADS = "Trial.heads";
+    static final String OUTCOMES_BY_SPECIALIST = "Trial.outcomesBySpecialist";
+    static final String IN_FLIGHT = "Trial.inFlight";
+    static final String WITHOUT_WORDS = "Trial.withoutWords";
 
     /** Who may be named as a trial's specialist: also the shape the lineage view accepts. */
     public static final String SPECIALIST_NAME = "[A-Za-z0-9_.:-]{1,100}";

@@ -2,6 +2,7 @@ package dev.empiric.trial;
 
 import dev.empiric.EmpiricConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -11,14 +12,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-/** One log file per trial: every container run of every attempt, each as a bounded tail. */
+/**
+ * One log file per trial: every container run of every attempt, each as a bounded tail. Each section
+ * written is announced to local observers ({@link Appended}), so that a page showing the trial can
+ * show it while the trial still runs.
+ */
 @ApplicationScoped
 public class TrialLogs {
 
-    private final Path root;
+    /** A section was added to a trial's log; {@code bytes} is the log's size after it. */
+    public record Appended(long campaignId, int number, String heading, long bytes) {}
 
-    TrialLogs(EmpiricConfig config) {
+    private final Path root;
+    private final Event<Appended> announcements;
+
+    TrialLogs(EmpiricConfig config, Event<Appended> announcements) {
         this.root = config.dataDir().resolve("logs");
+        this.announcements = announcements;
     }
 
     public Path path(long campaignId, int number) {
@@ -32,6 +42,7 @@ public class TrialLogs {
             String section = "=== " + Instant.now() + " " + heading + "\n" + text + (text.endsWith("\n") ? "" : "\n");
             Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
+            announcements.fire(new Appended(campaignId, number, heading, Files.size(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,8 +36,16 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
     }
 
     public TrialPage run(long campaignId) {
+        Parameters parameters = new Parameters();
+        PanacheQuery<Trial> query = Trial.find(where(campaignId, parameters).toString(), ordering(), parameters);
+        List<TrialView> items = query.page(Page.of(page, size)).list().stream().map(TrialView::of).toList();
+        return new TrialPage(items, query.count(), page, size);
+    }
+
+    /** The filters as a where clause over one campaign, their values added to {@code parameters}. */
+    StringBuilder where(long campaignId, Parameters parameters) {
         StringBuilder where = new StringBuilder("campaignId = :campaign");
-        Parameters parameters = Parameters.with("campaign", campaignId);
+        parameters.and("campaign", campaignId);
         if (!states.isEmpty()) {
             where.append(" and state in :states");
             parameters.and("states", states);
@@ -50,12 +58,19 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
             where.append(" and specialist in :specialists");
             parameters.and("specialists", specialists);
         }
-        PanacheQuery<Trial> query = Trial.find(where.toString(), ordering(), parameters);
-        List<TrialView> items = query.page(Page.of(page, size)).list().stream().map(TrialView::of).toList();
-        return new TrialPage(items, query.count(), page, size);
+        return where;
     }
 
-    private Sort ordering() {
+    /** Whether the query filters nothing and sorts by trial number, so that the numbers alone give a page. */
+    boolean onlyOrdersByNumber() {
+        return states.isEmpty() && labels.isEmpty() && specialists.isEmpty() && sort.replaceFirst("^-", "").equals("number");
+    }
+
+    boolean descending() {
+        return sort.startsWith("-");
+    }
+
+    Sort ordering() {
         boolean descending = sort.startsWith("-");
         String key = descending ? sort.substring(1) : sort;
         String column = SORTABLE.get(key);

@@ -1,5 +1,7 @@
 package dev.empiric.trial;
 
+import dev.empiric.Caller;
+import dev.empiric.CampaignWrite;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,19 +18,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class TrialResource {
 
     private static final int MAX_LOG_BYTES = 1024 * 1024;
-    /** Until API tokens name the caller, writes over REST are recorded as this actor. */
-    static final String API = "api";
 
     private final TrialService service;
     private final Trials trials;
     private final TrialLogs logs;
     private final GitTrialStore store;
+    private final Caller caller;
 
-    TrialResource(TrialService service, Trials trials, TrialLogs logs, GitTrialStore store) {
+    TrialResource(TrialService service, Trials trials, TrialLogs logs, GitTrialStore store, Caller caller) {
         this.service = service;
         this.trials = trials;
         this.logs = logs;
         this.store = store;
+        this.caller = caller;
     }
 
     @GET
@@ -77,11 +79,25 @@ public class TrialResource {
         return content;
     }
 
+    /** The code that separates any two trials: a diff between their commits, whatever their relation. */
+    @GET
+    @Path("/compare/{other}/diff")
+    @Produces("text/x-diff")
+    @Operation(summary = "Unified diff from trial {id}'s recipe to trial {other}'s, computed between their commits"
+            + " (any two trials, even of different campaigns); empty when the recipes are equal")
+    public String compare(@PathParam("id") long id, @PathParam("other") long other) {
+        Trial from = trials.require(id);
+        Trial to = trials.require(other);
+        return RecipeDiff.between(store.files(from.campaignId, committed(from)), store.files(to.campaignId, committed(to)));
+    }
+
     @POST
+    @CampaignWrite
     @Path("/cancel")
     @Operation(summary = "Cancel a queued or running trial; a running one's containers are killed")
     public TrialView cancel(@PathParam("id") long id) {
-        return service.cancel(id, API);
+        // The campaign this request touches is the trial's.
+        return service.cancel(id, caller.actorFor(trials.require(id).campaignId));
     }
 
     private static String committed(Trial trial) {

@@ -50,15 +50,17 @@ public class TrialService {
     private final EventLog events;
     private final EmpiricConfig config;
     private final MeterRegistry meters;
+    private final TrialWords words;
 
     TrialService(EnvironmentCatalog catalog, GitTrialStore store, Trials trials, EventLog events, EmpiricConfig config,
-            MeterRegistry meters) {
+            MeterRegistry meters, TrialWords words) {
         this.catalog = catalog;
         this.store = store;
         this.trials = trials;
         this.events = events;
         this.config = config;
         this.meters = meters;
+        this.words = words;
     }
 
     /** The trial as recorded, and whether it was recorded by an earlier request with the same key. */
@@ -134,6 +136,7 @@ public class TrialService {
             refuse(trial, Label.INFRA_ERROR, failure.getMessage() + "; nothing is wrong with the diff: submit it again");
         }
         trial.persist();
+        words.index(trial);
         meters.counter("empiric.trials.submitted").increment();
         events.append(campaignId, trial.state == TrialState.QUEUED ? EventType.TRIAL_SUBMITTED : EventType.TRIAL_REJECTED,
                 trial.number, actor, payload("specialist", trial.specialist, "parent", trial.parentNumber,
@@ -155,6 +158,7 @@ public class TrialService {
         baseline.state = TrialState.QUEUED;
         baseline.submittedAt = Instant.now();
         baseline.persist();
+        words.index(baseline);
         events.append(campaign.id, EventType.TRIAL_SUBMITTED, 0, actor,
                 payload("specialist", baseline.specialist, "commit", commit));
         return baseline;

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The one way to read trials. Each query is named on {@link Trial}; callers in other packages ask
@@ -20,10 +21,15 @@ public class Trials {
     /** How many trials of a campaign are in each state and carry each label. */
     public record Counts(Map<TrialState, Long> states, Map<Label, Long> labels) {}
 
-    private final EntityManager em;
+    /** How many of one specialist's trials are in one state with one label (null while unfinished). */
+    public record SpecialistCount(String specialist, TrialState state, Label label, long count) {}
 
-    Trials(EntityManager em) {
+    private final EntityManager em;
+    private final TrialWords words;
+
+    Trials(EntityManager em, TrialWords words) {
         this.em = em;
+        this.words = words;
     }
 
     public Trial require(long id) {
@@ -100,6 +106,51 @@ public class Trials {
     public boolean diffSubmittedOn(long campaignId, int parent, String diff) {
         return em.createNamedQuery(Trial.DIFFS_ON_PARENT, String.class).setParameter("campaign", campaignId)
                 .setParameter("parent", parent).getResultStream().anyMatch(diff::equals);
+    }
+
+    /** Every trial of the campaign as a node of its tree, in number order. */
+    public List<TrialNode> nodes(long campaignId) {
+        return em.createNamedQuery(Trial.NODES, TrialNode.class).setParameter("campaign", campaignId).getResultList();
+    }
+
+    /** These trials of the campaign as tree nodes, in number order; numbers that do not exist are left out. */
+    public List<TrialNode> nodes(long campaignId, Collection<Integer> numbers) {
+        if (numbers.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery(Trial.NODES_BY_NUMBERS, TrialNode.class).setParameter("campaign", campaignId)
+                .setParameter("numbers", numbers).getResultList();
+    }
+
+    /** The first {@code chars} characters of these trials' hypotheses, by number. */
+    public Map<Integer, String> heads(long campaignId, Collection<Integer> numbers, int chars) {
+        Map<Integer, String> heads = new TreeMap<>();
+        if (numbers.isEmpty()) {
+            return heads;
+        }
+        em.createNamedQuery(Trial.HEADS, Object[].class).setParameter("campaign", campaignId)
+                .setParameter("numbers", numbers).setParameter("chars", chars).getResultList()
+                .forEach(row -> heads.put((Integer) row[0], (String) row[1]));
+        return heads;
+    }
+
+    /** The campaign's trials counted by specialist, state and label. */
+    public List<SpecialistCount> outcomesBySpecialist(long campaignId) {
+        return em.createNamedQuery(Trial.OUTCOMES_BY_SPECIALIST, Object[].class).setParameter("campaign", campaignId)
+                .getResultList().stream()
+                .map(row -> new SpecialistCount((String) row[0], (TrialState) row[1], (Label) row[2], (Long) row[3]))
+                .toList();
+    }
+
+    /** Queued and running trials of the campaign: running ones first, then in the order they will run. */
+    public List<Trial> inFlight(long campaignId, int limit) {
+        return em.createNamedQuery(Trial.IN_FLIGHT, Trial.class).setParameter("campaign", campaignId)
+                .setMaxResults(limit).getResultList();
+    }
+
+    /** One page of the trials table: narrow rows under the search's filters and sort. */
+    public TrialSearch.RowPage search(long campaignId, TrialSearch search) {
+        return search.run(campaignId, words);
     }
 
     /** One page of a campaign's trials under the query's filters and sort. */

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** The REST calls tests make, as an external agent would make them. */
 public final class Api {
@@ -19,6 +25,26 @@ public final class Api {
     private static final Set<String> DONE = Set.of("FINISHED", "CANCELLED");
 
     private Api() {}
+
+    /** The running test server's admin token, from its data directory (where the server wrote it at start). */
+    public static String adminToken() {
+        Path file = ConfigProvider.getConfig().getValue("empiric.data-dir", Path.class).resolve("admin-token");
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the test server has no admin token at " + file, e);
+        }
+    }
+
+    /** A request made with {@code token} instead of the admin token. */
+    public static RequestSpecification as(String token) {
+        return given().header(AdminTokenByDefault.AUTHORIZATION, "Bearer " + token);
+    }
+
+    /** A request made without any token. */
+    public static RequestSpecification anonymous() {
+        return given().header(AdminTokenByDefault.AUTHORIZATION, AdminTokenByDefault.NONE);
+    }
 
     public static long createCampaign(String environment, Map<String, Object> settings) {
         Map<String, Object> body = new HashMap<>();
