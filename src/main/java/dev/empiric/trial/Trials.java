@@ -12,9 +12,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The one way to read trials. Each query is named on {@link Trial}; callers in other packages ask
- * for what they need (a page, the skeletons of a campaign, the claimable trials) and never write a
- * query of their own, so the access paths, and the indexes they need, are all visible here.
+ * The one way to read trials. Each query is named on {@link Trial}, except those whose shape depends
+ * on the request (a list of numbers, the filters of a page: {@link #numbers}, {@link TrialQuery},
+ * {@link TrialSearch}); callers in other packages ask for what they need (a page, the skeletons of a
+ * campaign, the claimable trials) and never write a query of their own, so the access paths, and the
+ * indexes they need, are all visible in this package.
  */
 @ApplicationScoped
 public class Trials {
