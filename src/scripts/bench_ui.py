@@ -4,6 +4,8 @@ Fills one campaign with N trials through the REST API (diffs the rules refuse, s
 once without Docker; rows as wide as real ones, without scores), then times each request a page of
 the UI makes (the HTTP round trip on localhost included) and prints two tables: medians per request,
 and per page the sum of its requests' medians (an upper bound: a page makes some of them in parallel).
+Before each timed request one more trial is submitted (not timed), as in a live campaign: H2 reuses
+the result of a repeated query while no table changed, which would make a quiet benchmark lie.
 Last, how fast the live stream replays the campaign's event log to a client that starts from 0.
 """
 import json
@@ -19,23 +21,26 @@ WORDS = "learning rate momentum dropout warmup cosine schedule width depth batch
 REPLAY_EVENTS = 5000
 
 
+DIFF = "diff --git a/scorer/x.py b/scorer/x.py\n--- a/scorer/x.py\n+++ b/scorer/x.py\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+def submit_one(api, campaign, i):
+    hypothesis = f"trial {i}: raise the {WORDS[i % len(WORDS)]} and lower the {WORDS[(i * 7) % len(WORDS)]}" \
+                 f" because the lineage says so; " + "context " * 10
+    call(api, f"/campaigns/{campaign}/trials",
+         {"hypothesis": hypothesis, "diff": DIFF, "specialist": ["opt", "arch", "sched", "reg"][i % 4]})
+
+
 def fill(api, campaign, count):
-    diff = "diff --git a/scorer/x.py b/scorer/x.py\n--- a/scorer/x.py\n+++ b/scorer/x.py\n@@ -1 +1 @@\n-a\n+b\n"
-
-    def submit(i):
-        hypothesis = f"trial {i}: raise the {WORDS[i % len(WORDS)]} and lower the {WORDS[(i * 7) % len(WORDS)]}" \
-                     f" because the lineage says so; " + "context " * 10
-        call(api, f"/campaigns/{campaign}/trials",
-             {"hypothesis": hypothesis, "diff": diff, "specialist": ["opt", "arch", "sched", "reg"][i % 4]})
-
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(submit, range(count)))
+        list(pool.map(lambda i: submit_one(api, campaign, i), range(count)))
 
 
-def timed(url, runs):
+def timed(url, runs, touch):
     times = []
     size = 0
     for _ in range(runs):
+        touch()
         started = time.perf_counter()
         with urllib.request.urlopen(url) as response:
             size = len(response.read())
@@ -95,12 +100,14 @@ def main(count, runs=7):
             "trials table, text search": ["rows: text, common word"],
             "trial": ["campaign", "trial by number", "trial by number", "trial: children", "trial: diff", "trial: log"],
         }
+        extra = iter(range(count, 10 * count))
+        touch = lambda: submit_one(api, campaign, next(extra))
         medians = {}
         print(f"\n| request ({count} trials) | median ms | max ms | bytes |")
         print("|---|---|---|---|")
         for name, path in requests.items():
-            timed(api + path, 2)  # warm up
-            median, worst, size = timed(api + path, runs)
+            timed(api + path, 2, touch)  # warm up
+            median, worst, size = timed(api + path, runs, touch)
             medians[name] = median
             print(f"| {name} | {median:.0f} | {worst:.0f} | {size:,} |")
         print(f"\n| page ({count} trials) | sum of medians, ms |")

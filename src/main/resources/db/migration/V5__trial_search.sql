@@ -13,3 +13,4 @@ CREATE INDEX trial_word_search_idx ON trial_word (campaign_id, word, number);
 
 -- A trial's children (the trial page, the table's parent filter).
 CREATE INDEX trial_campaign_parent_idx ON trial (campaign_id, parent_number);
+

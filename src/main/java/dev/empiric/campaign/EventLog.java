@@ -79,13 +79,16 @@ public class EventLog {
 
     /** The campaign's events after {@code afterId} (the id of an event, as SSE's Last-Event-ID), oldest first. */
     public List<CampaignEvent> after(long campaignId, long afterId, int limit) {
-        return CampaignEvent.<CampaignEvent>find("campaignId = ?1 and id > ?2 order by id", campaignId, afterId)
-                .page(0, limit).list();
+        // Ordered as the (campaign_id, id) index is, so the database reads only the page, not the rest of the log.
+        return CampaignEvent.<CampaignEvent>find("campaignId = ?1 and id > ?2 order by campaignId, id", campaignId,
+                afterId).page(0, limit).list();
     }
 
-    /** The campaign's newest event, if it has any. */
+    /** The campaign's newest event, if it has any: the one its row names as the end of the chain. */
     public Optional<CampaignEvent> latest(long campaignId) {
-        return CampaignEvent.<CampaignEvent>find("campaignId = ?1 order by id desc", campaignId).firstResultOptional();
+        return CampaignEvent.<CampaignEvent>find(
+                "campaignId = ?1 and seq = (select c.lastEventSeq from Campaign c where c.id = ?1)", campaignId)
+                .firstResultOptional();
     }
 
     public static String hash(String prevHash, long seq, String type, Integer trialNumber, String actor, Instant at,

@@ -6,6 +6,7 @@ import dev.empiric.DomainException;
 public final class UnknownProposerView extends DomainException {
 
     public UnknownProposerView(String hash) {
-        super(Kind.NOT_FOUND, "no proposer view with hash '" + hash + "'");
+        super(Kind.NOT_FOUND, "no proposer view with hash '" + (hash.length() <= 64 ? hash : hash.substring(0, 64) + "…")
+                + "' (a trial's viewHash: 64 hex digits)");
     }
 }

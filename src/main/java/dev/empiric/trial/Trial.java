@@ -46,12 +46,6 @@ import java.time.Instant;
 @NamedQuery(name = Trial.NODES, query = """
         select new dev.empiric.trial.TrialNode(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
         t.deltaVsBest) from Trial t where t.campaignId = :campaign order by t.number""")
-@NamedQuery(name = Trial.NODES_BY_NUMBERS, query = """
-        select new dev.empiric.trial.TrialNode(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
-        t.deltaVsBest) from Trial t where t.campaignId = :campaign and t.number in :numbers order by t.number""")
-@NamedQuery(name = Trial.HEADS, query = """
-        select t.number, substring(t.hypothesis, 1, :chars) from Trial t
-        where t.campaignId = :campaign and t.number in :numbers""")
 @NamedQuery(name = Trial.OUTCOMES_BY_SPECIALIST, query = """
         select t.specialist, t.state, t.label, count(t) from Trial t where t.campaignId = :campaign
         group by t.specialist, t.state, t.label""")
@@ -75,8 +69,6 @@ public class Trial extends PanacheEntityBase {
     static final String SKELETONS_SINCE = "Trial.skeletonsSince";
     static final String DIFFS_ON_PARENT = "Trial.diffsOnParent";
     static final String NODES = "Trial.nodes";
-    static final String NODES_BY_NUMBERS = "Trial.nodesByNumbers";
-    static final String HEADS = "Trial.heads";
     static final String OUTCOMES_BY_SPECIALIST = "Trial.outcomesBySpecialist";
     static final String IN_FLIGHT = "Trial.inFlight";
     static final String WITHOUT_WORDS = "Trial.withoutWords";

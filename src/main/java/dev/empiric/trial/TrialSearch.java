@@ -85,9 +85,15 @@ public record TrialSearch(TrialQuery filters, String text, Double minScore, Doub
         numbers.sort(filters.descending() ? Comparator.reverseOrder() : Comparator.naturalOrder());
         int from = (int) Math.min((long) filters.page() * filters.size(), numbers.size());
         List<Integer> page = numbers.subList(from, Math.min(from + filters.size(), numbers.size()));
-        List<TrialRow> items = page.isEmpty() ? List.of()
-                : Trial.find("campaignId = :campaign and number in :numbers", filters.ordering(),
-                        Parameters.with("campaign", campaignId).and("numbers", page)).project(TrialRow.class).list();
+        if (page.isEmpty()) {
+            return new RowPage(List.of(), numbers.size(), filters.page(), filters.size());
+        }
+        Parameters parameters = Parameters.with("campaign", campaignId);
+        for (int i = 0; i < page.size(); i++) {
+            parameters.and("n" + i, page.get(i));
+        }
+        List<TrialRow> items = Trial.find(Trials.numbers("", page.size()), filters.ordering(),
+                parameters).project(TrialRow.class).list();
         return new RowPage(items, numbers.size(), filters.page(), filters.size());
     }
 }

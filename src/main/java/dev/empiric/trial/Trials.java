@@ -2,6 +2,7 @@ package dev.empiric.trial;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -11,9 +12,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The one way to read trials. Each query is named on {@link Trial}; callers in other packages ask
- * for what they need (a page, the skeletons of a campaign, the claimable trials) and never write a
- * query of their own, so the access paths, and the indexes they need, are all visible here.
+ * The one way to read trials. Each query is named on {@link Trial}, except those whose shape depends
+ * on the request (a list of numbers, the filters of a page: {@link #numbers}, {@link TrialQuery},
+ * {@link TrialSearch}); callers in other packages ask for what they need (a page, the skeletons of a
+ * campaign, the claimable trials) and never write a query of their own, so the access paths, and the
+ * indexes they need, are all visible in this package.
  */
 @ApplicationScoped
 public class Trials {
@@ -118,8 +121,9 @@ public class Trials {
         if (numbers.isEmpty()) {
             return List.of();
         }
-        return em.createNamedQuery(Trial.NODES_BY_NUMBERS, TrialNode.class).setParameter("campaign", campaignId)
-                .setParameter("numbers", numbers).getResultList();
+        return numbered(em.createQuery("select new dev.empiric.trial.TrialNode(t.number, t.parentNumber, t.specialist,"
+                + " t.state, t.label, t.score, t.deltaVsBest) from Trial t where " + numbers("t", numbers.size())
+                + " order by t.number", TrialNode.class), campaignId, numbers).getResultList();
     }
 
     /** The first {@code chars} characters of these trials' hypotheses, by number. */
@@ -128,10 +132,33 @@ public class Trials {
         if (numbers.isEmpty()) {
             return heads;
         }
-        em.createNamedQuery(Trial.HEADS, Object[].class).setParameter("campaign", campaignId)
-                .setParameter("numbers", numbers).setParameter("chars", chars).getResultList()
-                .forEach(row -> heads.put((Integer) row[0], (String) row[1]));
+        numbered(em.createQuery("select t.number, substring(t.hypothesis, 1, :chars) from Trial t where "
+                + numbers("t", numbers.size()), Object[].class), campaignId, numbers).setParameter("chars", chars)
+                .getResultList().forEach(row -> heads.put((Integer) row[0], (String) row[1]));
         return heads;
+    }
+
+    /**
+     * A condition that names trials of one campaign by number, as pairs: {@code (t.campaignId, t.number) in
+     * ((:campaign, :n0), ...)}. Both databases look each pair up in the (campaign, number) index, where
+     * {@code campaignId = :campaign and number in :list} makes H2 read the whole campaign.
+     */
+    static String numbers(String alias, int count) {
+        String prefix = alias.isEmpty() ? "" : alias + ".";
+        StringBuilder condition = new StringBuilder("(" + prefix + "campaignId, " + prefix + "number) in (");
+        for (int i = 0; i < count; i++) {
+            condition.append(i == 0 ? "" : ", ").append("(:campaign, :n").append(i).append(')');
+        }
+        return condition.append(')').toString();
+    }
+
+    private static <T> TypedQuery<T> numbered(TypedQuery<T> query, long campaignId, Collection<Integer> numbers) {
+        query.setParameter("campaign", campaignId);
+        int i = 0;
+        for (Integer number : numbers) {
+            query.setParameter("n" + i++, number);
+        }
+        return query;
     }
 
     /** The campaign's trials counted by specialist, state and label. */

@@ -90,6 +90,7 @@ public final class Browser implements AutoCloseable {
         Dimension window = driver.manage().window().getSize();
         Number height = (Number) script("return document.documentElement.scrollHeight");
         driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(maxHeight, Math.max(window.getHeight(), height.intValue() + 40))));
+        script("window.scrollTo(0, 0)");
         try {
             Thread.sleep(300); // charts follow the new size through a ResizeObserver
             Files.createDirectories(SCREENSHOTS);
