@@ -95,16 +95,21 @@ class LiveEventsTest {
             assertEquals("ILLEGAL_EDIT", refusedData.get("payload").get("label").asText());
             assertTrue(Long.parseLong(refused.id()) > Long.parseLong(created.id()), "ids grow with the log");
 
-            // The loop also looks at the database every second: three events in a row, each well within
-            // that, show that a commit wakes it.
-            for (int i = 0; i < 3; i++) {
+            // The loop also looks at the database every second: five events in a row, nearly all well
+            // within that, show that a commit wakes it (one slow delivery is allowed for a loaded machine;
+            // with only the tick, about four in five runs of this test would fail).
+            List<Long> slow = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
                 int number = submitRefused(campaign, "live " + i);
                 long committed = System.nanoTime();
                 Block live = nextOfType(stream, "trial.rejected");
                 assertEquals(number, Json.read(live.data(), JsonNode.class).get("number").asInt());
                 long millis = Duration.ofNanos(System.nanoTime() - committed).toMillis();
-                assertTrue(millis < 500, "a committed event is pushed at once, not at the next tick: " + millis + " ms");
+                if (millis >= 500) {
+                    slow.add(millis);
+                }
             }
+            assertTrue(slow.size() <= 1, "a committed event is pushed at once, not at the next tick: " + slow + " ms");
         }
     }
 
@@ -147,8 +152,8 @@ class LiveEventsTest {
                 return ((Number) em.createNativeQuery("select max(id) from campaign_event where campaign_id = ?1")
                         .setParameter(1, campaign).getSingleResult()).longValue();
             });
-            Block elsewhere = stream.nextEvent(SOON);
-            assertEquals("runner.started", elsewhere.event());
+            // The baseline's own events (its log sections, its start) may come first.
+            Block elsewhere = nextOfType(stream, "runner.started");
             assertEquals(Long.toString(id), elsewhere.id());
         }
     }
