@@ -35,6 +35,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -45,6 +46,8 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTest
 @QuarkusTestResource(FreshDataDir.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Tokens are rows in the store: the rules are checked on PostgreSQL too.
+@Tag("store")
 class AccessControlTest {
 
     private static final String PROBLEM = "application/problem+json";
