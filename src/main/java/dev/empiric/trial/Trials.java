@@ -20,6 +20,12 @@ public class Trials {
     /** How many trials of a campaign are in each state and carry each label. */
     public record Counts(Map<TrialState, Long> states, Map<Label, Long> labels) {}
 
+    /**
+     * The campaign's confirmation runs: how many trials ran at least one round, and the evaluator
+     * seconds they took beyond the trials' own runs.
+     */
+    public record ConfirmationTotals(long trials, double seconds) {}
+
     private final EntityManager em;
 
     Trials(EntityManager em) {
@@ -82,6 +88,12 @@ public class Trials {
             }
         }
         return new Counts(states, labels);
+    }
+
+    public ConfirmationTotals confirmationTotals(long campaignId) {
+        Object[] row = em.createNamedQuery(Trial.CONFIRMATION_TOTALS, Object[].class).setParameter("campaign", campaignId)
+                .getSingleResult();
+        return new ConfirmationTotals(((Number) row[0]).longValue(), ((Number) row[1]).doubleValue());
     }
 
     /** Every trial of the campaign, narrow columns only, in number order. */
