@@ -146,7 +146,8 @@ public final class LineageMarkdown {
     /**
      * One line per trial, its notes beneath the first time it is listed: the best's children and the
      * specialist's own failures are often among the recent trials, and repeating notes would push the
-     * view past one screen.
+     * view past one screen. For a trial whose gain was confirmed on fresh seeds, the confirmation's
+     * decision takes the place of the notes: it is what the notes' rounds came to.
      */
     private static void section(StringBuilder md, String title, List<LineageEntry> entries, LineageView view,
             Set<Integer> noted) {
@@ -156,8 +157,10 @@ public final class LineageMarkdown {
         }
         for (LineageEntry entry : entries) {
             md.append("- ").append(summary(entry, view)).append("\n");
-            if (entry.notes() != null && !entry.notes().isBlank() && noted.add(entry.number())) {
-                md.append("  └─ ").append(cut(entry.notes(), NOTES_CHARS)).append("\n");
+            String notes = entry.confirmation() != null && entry.confirmation().summary() != null
+                    ? entry.confirmation().summary() : entry.notes();
+            if (notes != null && !notes.isBlank() && noted.add(entry.number())) {
+                md.append("  └─ ").append(cut(notes, NOTES_CHARS)).append("\n");
             }
         }
     }

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * real gain from a lucky seed, and a threshold fixed at the baseline's noise blocks real progress near
  * a campaign's ceiling, where recipes move far less from seed to seed.
  *
- * <p>The gain on the environment's seeds only decides whether to confirm (and how): the test uses
+ * <p>The gain on the environment's seeds only decides whether to confirm: the test uses
  * the fresh sets alone, because a trial is confirmed precisely when its first score looked good, and
  * counting that score again would count the luck that selected it. The rules, in order, after every
  * round:
