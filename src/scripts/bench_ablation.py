@@ -3,7 +3,9 @@ random search over the same knobs, at equal trial budgets on the same environmen
 
 Each arm x repeat is a fresh campaign on one private server (campaign ids differ, so the seeded
 specialists make different choices in each repeat); the runner proposes, nobody else does.
-Prints one row per campaign and a summary table (mean and range of the best score and of keeps).
+Prints one row per campaign and a summary table: the kept best (the incumbent, confirmed on fresh
+seeds), the best score any legal trial reached on the environment's seeds (kept or not), keeps, and
+the evaluator minutes spent confirming gains.
 """
 import statistics
 import sys
@@ -41,11 +43,15 @@ def run(api, arm, repeat):
             break
         time.sleep(2)
     view = call(api, f"/campaigns/{campaign}")
+    order = "-score" if view["goal"] == "MAXIMIZE" else "score"
+    scored = call(api, f"/campaigns/{campaign}/trials?label=BASELINE,KEEP,DISCARD&sort={order}&size=1")["items"]
     row = {"arm": arm, "repeat": repeat, "trials": runner["trials"], "keeps": runner["keeps"],
-           "best": view["bestScore"], "baseline": view["baselineScore"], "minutes": (time.time() - started) / 60,
+           "best": view["bestScore"], "scored": scored[0]["score"], "baseline": view["baselineScore"],
+           "confirming": view["confirmations"]["seconds"] / 60, "minutes": (time.time() - started) / 60,
            "labels": view["labels"]}
     print(f"{arm:<26} #{repeat}  trials {row['trials']:>3}  keeps {row['keeps']:>2}  best {row['best']:.4f}  "
-          f"baseline {row['baseline']:.4f}  {row['minutes']:.1f} min  {row['labels']}", flush=True)
+          f"best scored {row['scored']:.4f}  baseline {row['baseline']:.4f}  {row['minutes']:.1f} min "
+          f"({row['confirming']:.1f} confirming)  {row['labels']}", flush=True)
     return row
 
 
@@ -54,13 +60,17 @@ def main():
         goal = call(api, f"/environments/{ENVIRONMENT}")["spec"]["metric"]["goal"]
         rows = [run(api, arm, repeat) for repeat in range(1, REPEATS + 1) for arm in ARMS]
     print(f"\n{ENVIRONMENT}, {TRIALS} trials per campaign, {REPEATS} repeats, metric goal {goal}\n")
-    print("| arm | best score: mean | min | max | keeps: mean | trials |")
-    print("|---|---|---|---|---|---|")
+    print("| arm | kept best: mean | min | max | best scored: mean | min | max | keeps: mean | confirming min:"
+          " mean | trials |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for arm in ARMS:
         mine = [row for row in rows if row["arm"] == arm]
         best = [row["best"] for row in mine]
+        scored = [row["scored"] for row in mine]
         print(f"| {arm} | {statistics.mean(best):.4f} | {min(best):.4f} | {max(best):.4f} | "
-              f"{statistics.mean(row['keeps'] for row in mine):.1f} | {mine[0]['trials']} |")
+              f"{statistics.mean(scored):.4f} | {min(scored):.4f} | {max(scored):.4f} | "
+              f"{statistics.mean(row['keeps'] for row in mine):.1f} | "
+              f"{statistics.mean(row['confirming'] for row in mine):.1f} | {mine[0]['trials']} |")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ import dev.empiric.environment.EnvironmentSpec;
  *
  * @param preflight null when the environment has no preflight check
  * @param artifactMaxBytes null when the artifact is uncapped
+ * @param confirmSeedSets how many fresh seed sets a gain may be confirmed on (0: no confirmation)
+ * @param alpha the confirmation test's level
  */
 public record Budgets(Limits recipe, Limits scoring, Limits preflight, Long artifactMaxBytes,
-        boolean artifactIncludesCode, int baselineRepeats, double minDelta, double z) {
+        boolean artifactIncludesCode, int baselineRepeats, double minDelta, double z, int confirmSeedSets,
+        double alpha) {
 
     /** One container run's limits: wallclock, memory (swap included), CPU quota, processes, output. */
     public record Limits(int seconds, int memoryMb, double cpus, int pids, int outputMb) {}
@@ -31,11 +34,26 @@ public record Budgets(Limits recipe, Limits scoring, Limits preflight, Long arti
         return new Budgets(recipeLimits, scoringLimits, preflightLimits, spec.artifact().maxBytes(),
                 spec.artifact().includeCode(),
                 settings.baselineRepeats() != null ? settings.baselineRepeats() : spec.keep().baselineRepeats(),
-                spec.keep().minDelta(), spec.keep().z());
+                spec.keep().minDelta(), spec.keep().z(),
+                settings.confirmSeedSets() != null ? settings.confirmSeedSets() : spec.keep().confirmSeedSets(),
+                spec.keep().alpha());
     }
 
-    /** How much a trial must beat the incumbent by to be kept: max(min_delta, z × noise floor). */
+    /**
+     * The keep threshold, max(min_delta, z × noise): without confirmation, the gain a trial must
+     * exceed to be kept; with it, what the confirmation is told the gain stood against.
+     */
     public double keepThreshold(Double noiseFloor) {
         return Math.max(minDelta, z * (noiseFloor == null ? 0.0 : noiseFloor));
+    }
+
+    /** Whether gains are confirmed on fresh seed sets before they are kept. */
+    public boolean confirms() {
+        return confirmSeedSets > 0;
+    }
+
+    /** The degrees of freedom the noise estimate pools up to: the baseline's (its repeats - 1), at least 1. */
+    public int noiseDegreesOfFreedom() {
+        return Math.max(1, baselineRepeats - 1);
     }
 }

@@ -53,9 +53,16 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "baseline_score")
     public Double baselineScore;
 
-    /** Standard deviation of the baseline's repeated measurements; null until measured. */
+    /**
+     * The current noise estimate: how much the incumbent's score moves when only the seed changes
+     * (pooled as {@code trial.NoiseEstimate} says); null until two seed sets of some incumbent are measured.
+     */
     @Column(name = "noise_floor")
     public Double noiseFloor;
+
+    /** What the noise estimate is made of: every incumbent's seed-set scores, as JSON ({@code trial.NoiseEstimate}). */
+    @Column(name = "noise_sources")
+    public String noiseSources;
 
     /** The sequence number of the last event in the campaign's log (0: none yet). */
     @Column(name = "last_event_seq")

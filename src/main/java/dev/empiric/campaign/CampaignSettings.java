@@ -2,6 +2,7 @@ package dev.empiric.campaign;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.empiric.Json;
+import dev.empiric.environment.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,15 +14,16 @@ import java.util.List;
  * runner then names like built-in ones (docs/agents.md); {@code tokenBudget} caps the prompt plus
  * completion tokens all its LLM specialists may spend. They live here, not in a runner request,
  * because they belong to the campaign's record (every run and every restart sees the same ones) and
- * hold no secret.
+ * hold no secret. {@code confirmSeedSets} overrides the environment's {@code keep.confirm_seed_sets}
+ * (0 switches confirmation off).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CampaignSettings(Integer recipeSeconds, Integer scoringSeconds, Integer memoryMb,
         Integer baselineRepeats, Boolean lineageView, Long tokenBudget, List<LlmConfig> llm,
-        List<CommandConfig> commands) {
+        List<CommandConfig> commands, Integer confirmSeedSets) {
 
     public static CampaignSettings none() {
-        return new CampaignSettings(null, null, null, null, null, null, null, null);
+        return new CampaignSettings(null, null, null, null, null, null, null, null, null);
     }
 
     public static CampaignSettings fromJson(String json) {
@@ -48,6 +50,12 @@ public record CampaignSettings(Integer recipeSeconds, Integer scoringSeconds, In
         positive(scoringSeconds, "settings.scoringSeconds", problems);
         positive(memoryMb, "settings.memoryMb", problems);
         positive(baselineRepeats, "settings.baselineRepeats", problems);
+        if (confirmSeedSets != null) {
+            String problem = EnvironmentSpec.Keep.confirmSeedSetsProblem("settings.confirmSeedSets", confirmSeedSets);
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
         if (tokenBudget != null && tokenBudget < 1) {
             problems.add("settings.tokenBudget must be positive");
         }

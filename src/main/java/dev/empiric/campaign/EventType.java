@@ -14,6 +14,10 @@ public enum EventType {
     TRIAL_STARTED("trial.started"),
     /** An attempt failed for reasons outside the recipe; the trial is queued again (or ends, out of attempts). */
     TRIAL_ATTEMPT_FAILED("trial.attempt_failed"),
+    /** A scored trial's gain is being confirmed on fresh seed sets, against the named incumbent. */
+    TRIAL_CONFIRMING("trial.confirming"),
+    /** One confirmation round ran: its seeds, both recipes' scores, the gain, the decision so far. */
+    TRIAL_CONFIRMATION_ROUND("trial.confirmation_round"),
     TRIAL_FINISHED("trial.finished"),
     TRIAL_CANCELLED("trial.cancelled"),
     /** The incumbent changed (a KEEP, or the baseline measured). */

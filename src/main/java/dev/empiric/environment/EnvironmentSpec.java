@@ -41,6 +41,8 @@ public record EnvironmentSpec(
         public static final double MIN_DELTA = 0.0;
         public static final double Z = 2.0;
         public static final int BASELINE_REPEATS = 1;
+        public static final int CONFIRM_SEED_SETS = 3;
+        public static final double ALPHA = 0.05;
 
         private Defaults() {}
     }
@@ -77,9 +79,26 @@ public record EnvironmentSpec(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Gate(String metric, Double min, Double max, Double band) {}
 
-    /** The honest-keep rule: beat the incumbent by more than max(minDelta, z * noise floor). */
+    /**
+     * The honest-keep rule: a gain above minDelta is confirmed on up to {@code confirmSeedSets} fresh
+     * seed sets (one-sided paired test at {@code alpha}). With 0 confirmation seed sets the threshold
+     * max(minDelta, z * noise) alone decides.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Keep(Double minDelta, Double z, Integer baselineRepeats) {}
+    public record Keep(Double minDelta, Double z, Integer baselineRepeats, Integer confirmSeedSets, Double alpha) {
+
+        /** The most fresh seed sets a confirmation may be given. */
+        public static final int MAX_CONFIRM_SEED_SETS = 20;
+
+        /**
+         * Why {@code value} cannot be a confirmation budget, or null: 0 switches confirmation off, and
+         * a paired test needs at least two pairs.
+         */
+        public static String confirmSeedSetsProblem(String key, int value) {
+            return value == 0 || value >= 2 && value <= MAX_CONFIRM_SEED_SETS ? null
+                    : key + " must be 0 (no confirmation) or 2 to " + MAX_CONFIRM_SEED_SETS;
+        }
+    }
 
     /**
      * A searchable constant: a module-level line {@code NAME = literal} in {@code file}, of type
@@ -99,7 +118,9 @@ public record EnvironmentSpec(
     public EnvironmentSpec withDefaults() {
         Keep filledKeep = new Keep(keep == null || keep.minDelta() == null ? Defaults.MIN_DELTA : keep.minDelta(),
                 keep == null || keep.z() == null ? Defaults.Z : keep.z(),
-                keep == null || keep.baselineRepeats() == null ? Defaults.BASELINE_REPEATS : keep.baselineRepeats());
+                keep == null || keep.baselineRepeats() == null ? Defaults.BASELINE_REPEATS : keep.baselineRepeats(),
+                keep == null || keep.confirmSeedSets() == null ? Defaults.CONFIRM_SEED_SETS : keep.confirmSeedSets(),
+                keep == null || keep.alpha() == null ? Defaults.ALPHA : keep.alpha());
         return new EnvironmentSpec(name, title, description, metric, List.copyOf(editable),
                 recipe.withDefaults(recipe.seconds()),
                 preflight == null || preflight.command() == null ? null : preflight.withDefaults(Defaults.PREFLIGHT_SECONDS),

@@ -120,6 +120,15 @@ public final class SpecCheck {
             problems.add("keep.z must not be negative");
         }
         positive("keep.baseline_repeats", keep.baselineRepeats(), problems);
+        if (keep.confirmSeedSets() != null) {
+            String problem = EnvironmentSpec.Keep.confirmSeedSetsProblem("keep.confirm_seed_sets", keep.confirmSeedSets());
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (keep.alpha() != null && !(keep.alpha() > 0 && keep.alpha() <= 0.5)) {
+            problems.add("keep.alpha must be above 0 and at most 0.5");
+        }
     }
 
     private static void knobs(Path recipe, EnvironmentSpec spec, List<String> problems) {

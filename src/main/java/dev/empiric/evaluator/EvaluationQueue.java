@@ -4,6 +4,8 @@ import dev.empiric.EmpiricConfig;
 import dev.empiric.WakeableLoop;
 import dev.empiric.campaign.EventLog;
 import dev.empiric.campaign.EventType;
+import dev.empiric.trial.ConfirmationJob;
+import dev.empiric.trial.ConfirmationRound;
 import dev.empiric.trial.EvaluationJob;
 import dev.empiric.trial.Measurement;
 import dev.empiric.trial.TrialService;
@@ -134,6 +136,12 @@ public class EvaluationQueue {
         return true;
     }
 
+    /**
+     * Evaluates one attempt and records it; when the keep rule asks for a confirmation, runs its rounds
+     * in the same worker (they are evaluator time of the same trial) until the trial is decided. A
+     * failure of the platform in any part ends the attempt as an infrastructure failure; at shutdown
+     * nothing is recorded, and the trial, still RUNNING, is re-run from the start on the next start.
+     */
     private void process(EvaluationJob job) {
         long started = System.nanoTime();
         LOG.infof("evaluating campaign %d trial %d (attempt %d)", job.campaignId(), job.number(), job.attempt());
@@ -141,16 +149,39 @@ public class EvaluationQueue {
         try {
             measurement = evaluator.evaluate(job);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "infrastructure failure on campaign %d trial %d", job.campaignId(), job.number());
-            measurement = Measurement.infrastructureFailed("attempt " + job.attempt() + ": "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+            measurement = infrastructureFailure(job, "", e);
         }
         if (!dispatcher.running()) {
             return; // shutting down: the trial stays RUNNING and is re-queued on the next start
         }
-        trials.complete(job, measurement);
+        Optional<ConfirmationJob> round = trials.complete(job, measurement);
         LOG.infof("campaign %d trial %d: %s score %s in %.1f s", job.campaignId(), job.number(),
                 describe(measurement.verdict()), measurement.score(), (System.nanoTime() - started) / 1e9);
+        while (round.isPresent()) {
+            ConfirmationJob planned = round.get();
+            ConfirmationRound result;
+            try {
+                result = evaluator.confirm(planned);
+            } catch (RuntimeException e) {
+                if (dispatcher.running()) {
+                    trials.complete(job, infrastructureFailure(job, ", confirmation round " + planned.round(), e));
+                }
+                return;
+            }
+            if (!dispatcher.running()) {
+                return;
+            }
+            round = trials.recordConfirmationRound(planned, result);
+            LOG.infof("campaign %d trial %d: confirmation round %d against trial %d: gain %s", job.campaignId(),
+                    job.number(), planned.round(), planned.incumbent(),
+                    result.gain(job.environment().spec().metric().goal()));
+        }
+    }
+
+    private static Measurement infrastructureFailure(EvaluationJob job, String where, RuntimeException e) {
+        LOG.warnf(e, "infrastructure failure on campaign %d trial %d%s", job.campaignId(), job.number(), where);
+        return Measurement.infrastructureFailed("attempt " + job.attempt() + where + ": " + e.getClass().getSimpleName()
+                + ": " + e.getMessage());
     }
 
     private static String describe(Measurement.Verdict verdict) {

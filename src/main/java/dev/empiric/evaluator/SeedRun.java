@@ -34,6 +34,18 @@ class SeedRun {
     /** The metrics of one seed's pair of runs, or the measurement that ended the trial. */
     record Outcome(Map<String, Double> metrics, Measurement failure) {}
 
+    /**
+     * Which recipe of the trial's attempt a run is for: the trial's own, or one side of a confirmation
+     * round. It names the containers apart and says in the trial's log whose output a section is.
+     *
+     * @param tag part of container and volume names (lower-case letters and digits)
+     * @param description prefix of the log sections, empty for the trial's own runs
+     */
+    record Role(String tag, String description) {
+
+        static final Role TRIAL = new Role("", "");
+    }
+
     private final Sandbox sandbox;
     private final TrialLogs logs;
     private final int logTailBytes;
@@ -45,11 +57,11 @@ class SeedRun {
         this.logTailBytes = config.evaluator().logTailBytes();
     }
 
-    Outcome run(EvaluationJob job, Path tree, int seed, long codeBytes) throws IOException {
+    Outcome run(EvaluationJob job, Path tree, int seed, long codeBytes, Role role) throws IOException {
         Budgets budgets = job.budgets();
         Map<String, String> labels = sandbox.labels(job.campaignId(), job.number());
         String prefix = "empiric-" + sandbox.instanceId() + "-c" + job.campaignId() + "-t" + job.number() + "-a"
-                + job.attempt() + "-s" + seed;
+                + job.attempt() + (role.tag().isEmpty() ? "" : "-" + role.tag()) + "-s" + seed;
         String output = sandbox.createTmpfsVolume(prefix + "-out", budgets.recipe().outputMb(), labels);
         String result = sandbox.createTmpfsVolume(prefix + "-result", 1, labels);
         String keeper = null;
@@ -60,7 +72,7 @@ class SeedRun {
                     job.environment().spec().recipe().command(), environment(seed, budgets.recipe().cpus()),
                     "/work/recipe", tree.toString(), "/work/recipe", List.of(new Sandbox.Volume(output, OUT, false)),
                     limits(budgets.recipe()), Duration.ofSeconds(budgets.recipe().seconds()), labels), logTailBytes);
-            log(job, "recipe seed " + seed, recipe);
+            log(job, role.description() + "recipe seed " + seed, recipe);
             Optional<Measurement> recipeFailure = recipeFailure(recipe, seed, budgets);
             if (recipeFailure.isPresent()) {
                 return new Outcome(null, recipeFailure.get());
@@ -73,7 +85,7 @@ class SeedRun {
                     job.environment().spec().scoring().command(), env, "/", null, null,
                     List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
                     limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), logTailBytes);
-            log(job, "scorer seed " + seed, scoring);
+            log(job, role.description() + "scorer seed " + seed, scoring);
             if (scoring.timedOut()) {
                 return failed(Label.SCORING_TIMEOUT, "seed " + seed + ": scoring ran past its budget of "
                         + budgets.scoring().seconds() + " s");

@@ -12,6 +12,7 @@ import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.trial.GitTrialStore;
 import dev.empiric.trial.Label;
+import dev.empiric.trial.NoiseEstimate;
 import dev.empiric.trial.TrialService;
 import dev.empiric.trial.TrialState;
 import dev.empiric.trial.Trials;
@@ -47,11 +48,18 @@ public class CampaignService {
 
     public record CreateCampaign(String environment, String name, CampaignSettings settings) {}
 
-    /** A campaign with its incumbent, noise floor and how its trials ended. */
+    /**
+     * A campaign with its incumbent, noise estimate and how its trials ended.
+     *
+     * @param noiseFloor the current noise estimate; {@code noise} says which incumbents' seed sets it pools
+     * @param confirmations the trials confirmed on fresh seed sets and the evaluator seconds that took,
+     *                      on top of the trials' own runs
+     */
     public record CampaignView(long id, String name, String environment, String environmentHash,
             CampaignStatus status, Instant createdAt, CampaignSettings settings, String metric, String goal,
-            Integer bestNumber, Double bestScore, Double baselineScore, Double noiseFloor, Double keepThreshold,
-            Map<TrialState, Long> states, Map<Label, Long> labels) {}
+            Integer bestNumber, Double bestScore, Double baselineScore, Double noiseFloor, NoiseEstimate noise,
+            Double keepThreshold, Trials.ConfirmationTotals confirmations, Map<TrialState, Long> states,
+            Map<Label, Long> labels) {}
 
     /** @param actor who creates it, for the event log */
     @Transactional
@@ -109,10 +117,13 @@ public class CampaignService {
         Trials.Counts counts = trials.counts(campaign.id);
         CampaignSettings settings = campaign.parsedSettings();
         var spec = catalog.find(campaign.environment).map(Environment::spec).orElse(null);
-        Double threshold = spec == null ? null : Budgets.of(spec, settings).keepThreshold(campaign.noiseFloor);
+        Budgets budgets = spec == null ? null : Budgets.of(spec, settings);
         return new CampaignView(campaign.id, campaign.name, campaign.environment, campaign.environmentHash,
                 campaign.status, campaign.createdAt, settings, spec == null ? null : spec.metric().name(),
                 spec == null ? null : spec.metric().goal().name(), campaign.bestNumber, campaign.bestScore,
-                campaign.baselineScore, campaign.noiseFloor, threshold, counts.states(), counts.labels());
+                campaign.baselineScore, campaign.noiseFloor,
+                budgets == null ? null : LineageService.noise(campaign, budgets),
+                budgets == null ? null : budgets.keepThreshold(campaign.noiseFloor),
+                trials.confirmationTotals(campaign.id), counts.states(), counts.labels());
     }
 }

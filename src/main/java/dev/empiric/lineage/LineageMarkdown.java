@@ -1,6 +1,7 @@
 package dev.empiric.lineage;
 
 import dev.empiric.environment.EnvironmentSpec;
+import dev.empiric.trial.NoiseEstimate;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.HashSet;
@@ -99,11 +100,25 @@ public final class LineageMarkdown {
         }
         md.append("\n");
         if (standing.keepThreshold() != null) {
-            md.append("- Baseline ").append(number(standing.baselineScore())).append(", noise floor ")
-                    .append(number(standing.noiseFloor())).append(", keep threshold ")
-                    .append(number(standing.keepThreshold()))
-                    .append(": a trial is kept only when it beats the best by more than the threshold.\n");
+            md.append("- Baseline ").append(number(standing.baselineScore())).append(", noise ")
+                    .append(number(standing.noiseFloor())).append(noiseSource(standing.noise()))
+                    .append(", keep threshold ").append(number(standing.keepThreshold())).append(" (min_delta ")
+                    .append(number(standing.minDelta())).append(")\n");
+            md.append(standing.confirmSeedSets() != null && standing.confirmSeedSets() > 0
+                    ? "- A gain above min_delta is confirmed on up to " + standing.confirmSeedSets()
+                            + " fresh seed sets, paired with the best (one-sided paired t-test, α "
+                            + number(standing.alpha()) + "). Only a confirmed gain is kept.\n"
+                    : "- A trial is kept only when it beats the best by more than the threshold.\n");
         }
+    }
+
+    /** Where the noise estimate came from: {@code (σ over 4 seed sets of #7; df 3)}. */
+    private static String noiseSource(NoiseEstimate noise) {
+        if (noise == null || noise.from().isEmpty()) {
+            return "";
+        }
+        return noise.from().stream().map(from -> from.seedSets() + " seed sets of #" + from.trial())
+                .collect(Collectors.joining(" + ", " (σ over ", "; df " + number(noise.degreesOfFreedom()) + ")"));
     }
 
     private static void leaderboard(StringBuilder md, LineageView view) {
@@ -131,7 +146,8 @@ public final class LineageMarkdown {
     /**
      * One line per trial, its notes beneath the first time it is listed: the best's children and the
      * specialist's own failures are often among the recent trials, and repeating notes would push the
-     * view past one screen.
+     * view past one screen. For a trial whose gain was confirmed on fresh seeds, the confirmation's
+     * decision takes the place of the notes: it is what the notes' rounds came to.
      */
     private static void section(StringBuilder md, String title, List<LineageEntry> entries, LineageView view,
             Set<Integer> noted) {
@@ -141,8 +157,10 @@ public final class LineageMarkdown {
         }
         for (LineageEntry entry : entries) {
             md.append("- ").append(summary(entry, view)).append("\n");
-            if (entry.notes() != null && !entry.notes().isBlank() && noted.add(entry.number())) {
-                md.append("  └─ ").append(cut(entry.notes(), NOTES_CHARS)).append("\n");
+            String notes = entry.confirmation() != null && entry.confirmation().summary() != null
+                    ? entry.confirmation().summary() : entry.notes();
+            if (notes != null && !notes.isBlank() && noted.add(entry.number())) {
+                md.append("  └─ ").append(cut(notes, NOTES_CHARS)).append("\n");
             }
         }
     }
@@ -150,7 +168,9 @@ public final class LineageMarkdown {
     /** {@code #n [specialist, LABEL, metric=score, Δ=delta, gate metrics] hypothesis}, as in the paper. */
     private static String summary(LineageEntry entry, LineageView view) {
         StringBuilder line = new StringBuilder("#").append(entry.number()).append(" [").append(entry.specialist())
-                .append(", ").append(entry.label()).append(", ").append(view.task().metric()).append("=")
+                .append(", ").append(entry.label())
+                .append(entry.keepEvidence() == null ? "" : " (" + entry.keepEvidence() + ")")
+                .append(", ").append(view.task().metric()).append("=")
                 .append(number(entry.score()));
         if (entry.deltaVsBest() != null) {
             line.append(", Δ=").append(delta(entry.deltaVsBest()));

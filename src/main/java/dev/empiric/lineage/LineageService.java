@@ -7,6 +7,7 @@ import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.trial.Label;
+import dev.empiric.trial.NoiseEstimate;
 import dev.empiric.trial.RecipeTree;
 import dev.empiric.trial.TrialSkeleton;
 import dev.empiric.trial.Trials;
@@ -90,7 +91,7 @@ public class LineageService {
         LineageView.Task task = task(environment.spec(), budgets, specialist);
         if (!settings.lineageViewEnabled()) {
             return new LineageView(campaign.id, campaign.name, specialist, false, Instant.now(), null, task,
-                    new LineageView.Standing(campaign.bestNumber, campaign.bestScore, null, null, null, null, null),
+                    LineageView.Standing.viewOff(campaign.bestNumber, campaign.bestScore),
                     List.of(), List.of(), List.of(), 0, List.of(), List.of(), Map.of());
         }
 
@@ -121,7 +122,9 @@ public class LineageService {
         LineageEntry bestRow = best == null ? null : rows.get(best);
         LineageView.Standing standing = new LineageView.Standing(best, campaign.bestScore,
                 bestRow == null ? null : bestRow.specialist(), bestRow == null ? null : bestRow.hypothesis(),
-                campaign.baselineScore, campaign.noiseFloor, budgets.keepThreshold(campaign.noiseFloor));
+                campaign.baselineScore, campaign.noiseFloor, noise(campaign, budgets),
+                budgets.keepThreshold(campaign.noiseFloor), budgets.minDelta(), budgets.confirmSeedSets(),
+                budgets.alpha());
         Map<Label, Long> counts = visible.stream().collect(Collectors.groupingBy(TrialSkeleton::label,
                 () -> new EnumMap<>(Label.class), Collectors.counting()));
         Integer asOf = visible.stream().map(TrialSkeleton::number).max(Integer::compare).orElse(null);
@@ -176,6 +179,11 @@ public class LineageService {
     @Transactional
     public RecipeTree tree(long campaignId, int number) {
         return histories.tree(campaignId, number);
+    }
+
+    /** The campaign's current noise estimate and what it pools (the same rule the keep rule used). */
+    static NoiseEstimate noise(Campaign campaign, Budgets budgets) {
+        return NoiseEstimate.pool(NoiseEstimate.read(campaign.noiseSources), budgets.noiseDegreesOfFreedom());
     }
 
     private Environment environment(Campaign campaign) {

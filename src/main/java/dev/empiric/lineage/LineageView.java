@@ -2,6 +2,7 @@ package dev.empiric.lineage;
 
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.trial.Label;
+import dev.empiric.trial.NoiseEstimate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,21 @@ public record LineageView(long campaignId, String campaignName, String specialis
      * The incumbent and the bar to clear. With the view off only {@code bestNumber} and
      * {@code bestScore} are set.
      *
-     * @param keepThreshold how much a trial must beat the best by to be kept (KeepRule)
+     * @param noiseFloor the current noise estimate (how much the best's score moves with the seed)
+     * @param noise where that estimate came from: the incumbents and seed sets it pools
+     * @param keepThreshold max(min_delta, z x noise): the bar without confirmation; with it, the scale
+     *                      of the seed's effect that a confirmation must see through (KeepRule)
+     * @param minDelta gains up to this are DISCARD without confirmation
+     * @param confirmSeedSets the most fresh seed sets a gain is confirmed on (0: no confirmation, the
+     *                        threshold alone decides)
+     * @param alpha the confirmation test's level
      */
     public record Standing(Integer bestNumber, Double bestScore, String bestSpecialist, String bestHypothesis,
-            Double baselineScore, Double noiseFloor, Double keepThreshold) {}
+            Double baselineScore, Double noiseFloor, NoiseEstimate noise, Double keepThreshold, Double minDelta,
+            Integer confirmSeedSets, Double alpha) {
+
+        static Standing viewOff(Integer bestNumber, Double bestScore) {
+            return new Standing(bestNumber, bestScore, null, null, null, null, null, null, null, null, null);
+        }
+    }
 }

@@ -9,10 +9,12 @@ import java.util.Map;
  * scored trial becomes KEEP or DISCARD is not decided here: that needs the incumbent at the moment
  * the outcome is recorded ({@link KeepRule}). Immutable: legality checks make a new measurement.
  *
- * @param noiseFloor set only for a baseline measured on several seed sets
+ * @param seedSets the score on each seed set measured: the environment's own set, and for a baseline
+ *                 also its repeats on shifted sets, whose spread is the campaign's first noise estimate
  */
 public record Measurement(Verdict verdict, Double score, Double scoreStd, Map<String, Double> metrics,
-        Double recipeSeconds, Double scoringSeconds, Long artifactBytes, List<String> notes, Double noiseFloor) {
+        Double recipeSeconds, Double scoringSeconds, Long artifactBytes, List<String> notes,
+        List<SeedSetScore> seedSets) {
 
     /** The evaluator's judgement of an attempt, before the keep rule. */
     public sealed interface Verdict permits Scored, Failed, InfrastructureFailed {}
@@ -35,32 +37,34 @@ public record Measurement(Verdict verdict, Double score, Double scoreStd, Map<St
     public Measurement {
         metrics = Map.copyOf(metrics);
         notes = List.copyOf(notes);
+        seedSets = seedSets == null ? List.of() : List.copyOf(seedSets);
     }
 
     public static Measurement failed(Label label, String note) {
-        return new Measurement(new Failed(label), null, null, Map.of(), null, null, null, List.of(note), null);
+        return new Measurement(new Failed(label), null, null, Map.of(), null, null, null, List.of(note), List.of());
     }
 
     public static Measurement infrastructureFailed(String note) {
-        return new Measurement(new InfrastructureFailed(), null, null, Map.of(), null, null, null, List.of(note), null);
+        return new Measurement(new InfrastructureFailed(), null, null, Map.of(), null, null, null, List.of(note),
+                List.of());
     }
 
     /** The same measurement, failed with {@code label}: what was measured before the rule failed is kept. */
     public Measurement failing(Label label, String note) {
         return new Measurement(new Failed(label), score, scoreStd, metrics, recipeSeconds, scoringSeconds,
-                artifactBytes, append(note), noiseFloor);
+                artifactBytes, append(note), seedSets);
     }
 
     public Measurement withNotes(List<String> more) {
         List<String> all = new ArrayList<>(notes);
         all.addAll(more);
         return new Measurement(verdict, score, scoreStd, metrics, recipeSeconds, scoringSeconds, artifactBytes, all,
-                noiseFloor);
+                seedSets);
     }
 
     public Measurement withMetrics(Map<String, Double> replaced) {
         return new Measurement(verdict, score, scoreStd, replaced, recipeSeconds, scoringSeconds, artifactBytes, notes,
-                noiseFloor);
+                seedSets);
     }
 
     public boolean scored() {

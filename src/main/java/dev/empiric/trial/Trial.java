@@ -41,6 +41,9 @@ import java.time.Instant;
         select new dev.empiric.trial.TrialSkeleton(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
         t.finishedAt, t.commitId) from Trial t
         where t.campaignId = :campaign and t.specialist in :specialists and t.submittedAt >= :since order by t.number""")
+@NamedQuery(name = Trial.CONFIRMATION_TOTALS, query = """
+        select count(t.confirmationSeconds), coalesce(sum(t.confirmationSeconds), 0.0) from Trial t
+        where t.campaignId = :campaign""")
 @NamedQuery(name = Trial.DIFFS_ON_PARENT,
         query = "select t.diff from Trial t where t.campaignId = :campaign and t.parentNumber = :parent")
 @NamedQuery(name = Trial.NODES, query = """
@@ -72,6 +75,7 @@ public class Trial extends PanacheEntityBase {
     static final String OUTCOMES_BY_SPECIALIST = "Trial.outcomesBySpecialist";
     static final String IN_FLIGHT = "Trial.inFlight";
     static final String WITHOUT_WORDS = "Trial.withoutWords";
+    static final String CONFIRMATION_TOTALS = "Trial.confirmationTotals";
 
     /** Who may be named as a trial's specialist: also the shape the lineage view accepts. */
     public static final String SPECIALIST_NAME = "[A-Za-z0-9_.:-]{1,100}";
@@ -135,6 +139,13 @@ public class Trial extends PanacheEntityBase {
     public Double keepThreshold;
 
     public String notes;
+
+    /** The {@link Confirmation} of this trial's gain on fresh seed sets, as JSON; null when none was needed. */
+    public String confirmation;
+
+    /** Evaluator wallclock spent on this trial's confirmation rounds (both recipes), over all attempts. */
+    @Column(name = "confirmation_seconds")
+    public Double confirmationSeconds;
 
     /** The lineage state a runner's specialist saw when it proposed this trial (run, best, trial counts). */
     @Column(name = "proposed_from")

@@ -14,6 +14,7 @@ import dev.empiric.campaign.EventLog;
 import dev.empiric.campaign.EventType;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
+import dev.empiric.environment.EnvironmentSpec.Goal;
 import dev.empiric.trial.Measurement.Failed;
 import dev.empiric.trial.Measurement.InfrastructureFailed;
 import dev.empiric.trial.Measurement.Scored;
@@ -198,14 +199,18 @@ public class TrialService {
         return Optional.empty();
     }
 
-    /** Records an attempt's outcome; KEEP or DISCARD is decided here, against the incumbent. */
+    /**
+     * Records an attempt's outcome; KEEP or DISCARD is decided here, against the incumbent. A scored
+     * trial whose gain must first be confirmed on fresh seed sets stays RUNNING, and the first round to
+     * run is returned: the worker runs it and reports it to {@link #recordConfirmationRound}.
+     */
     @Transactional
-    public void complete(EvaluationJob job, Measurement measurement) {
+    public Optional<ConfirmationJob> complete(EvaluationJob job, Measurement measurement) {
         Campaign campaign = Campaign.lock(job.campaignId());
         Trial trial = trials.require(job.trialId());
-        if (trial.state != TrialState.RUNNING || trial.attempts != job.attempt()) {
+        if (!isCurrent(trial, job.attempt())) {
             LOG.infof("ignoring the outcome of trial %d attempt %d: it is now %s", trial.id, job.attempt(), trial.state);
-            return;
+            return Optional.empty();
         }
         measurement.notes().forEach(trial::appendNote);
         String lastNote = measurement.notes().isEmpty() ? null : measurement.notes().getLast();
@@ -213,6 +218,7 @@ public class TrialService {
             case InfrastructureFailed ignored -> failAttempt(campaign, trial, lastNote);
             case Failed failed -> {
                 record(trial, measurement, campaign);
+                trial.confirmation = null; // an earlier, interrupted attempt's confirmation no longer applies
                 finish(campaign, trial, failed.label(), lastNote);
                 if (job.isBaseline()) {
                     failCampaign(campaign, trial);
@@ -220,38 +226,157 @@ public class TrialService {
             }
             case Scored ignored -> {
                 record(trial, measurement, campaign);
-                if (job.isBaseline()) {
-                    campaign.bestNumber = 0;
-                    campaign.bestScore = trial.score;
-                    campaign.baselineScore = trial.score;
-                    campaign.noiseFloor = measurement.noiseFloor();
-                    trial.noiseFloor = campaign.noiseFloor;
-                    trial.keepThreshold = job.budgets().keepThreshold(campaign.noiseFloor);
-                    finish(campaign, trial, Label.BASELINE, "the starting recipe, measured"
-                            + (campaign.noiseFloor == null ? "" : "; noise floor " + campaign.noiseFloor));
-                    events.append(campaign.id, EventType.BEST_CHANGED, 0, SERVER, payload("score", trial.score));
-                } else {
-                    judge(job, campaign, trial);
+                trial.confirmation = null; // an earlier, interrupted attempt's confirmation is re-run from the start
+                if (!job.isBaseline()) {
+                    return judge(job, campaign, trial);
                 }
+                campaign.bestNumber = 0;
+                campaign.bestScore = trial.score;
+                campaign.baselineScore = trial.score;
+                addNoiseEvidence(campaign, job.budgets(), 0, measurement.seedSets());
+                trial.noiseFloor = campaign.noiseFloor;
+                trial.keepThreshold = job.budgets().keepThreshold(campaign.noiseFloor);
+                finish(campaign, trial, Label.BASELINE, "the starting recipe, measured"
+                        + (campaign.noiseFloor == null ? "" : "; noise floor " + campaign.noiseFloor));
+                events.append(campaign.id, EventType.BEST_CHANGED, 0, SERVER, payload("score", trial.score,
+                        "noiseFloor", campaign.noiseFloor));
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Records one confirmation round and decides what follows: the next round, KEEP or DISCARD. When
+     * another trial became the best while the round ran, the confirmation stops and the trial is judged
+     * again against the new best (which may start a confirmation against it). A round of an attempt
+     * that is no longer current (cancelled, re-queued) is ignored.
+     */
+    @Transactional
+    public Optional<ConfirmationJob> recordConfirmationRound(ConfirmationJob planned, ConfirmationRound round) {
+        EvaluationJob job = planned.job();
+        Campaign campaign = Campaign.lock(job.campaignId());
+        Trial trial = trials.require(job.trialId());
+        Confirmation confirmation = Confirmation.read(trial.confirmation);
+        if (!isCurrent(trial, job.attempt()) || confirmation == null || confirmation.decided()
+                || confirmation.incumbent() != planned.incumbent() || confirmation.nextRound() != round.round()) {
+            LOG.infof("ignoring confirmation round %d of trial %d attempt %d: it is now %s", round.round(), trial.id,
+                    job.attempt(), trial.state);
+            return Optional.empty();
+        }
+        Confirmation updated = confirmation.record(round);
+        trial.confirmation = Json.write(updated);
+        trial.confirmationSeconds = (trial.confirmationSeconds == null ? 0 : trial.confirmationSeconds) + round.seconds();
+        trial.appendNote(updated.roundNote(round));
+        if (round.incumbent().hasScore()) {
+            addNoiseEvidence(campaign, job.budgets(), planned.incumbent(),
+                    List.of(new SeedSetScore(round.seeds(), round.incumbent().score())));
+        }
+        events.append(campaign.id, EventType.TRIAL_CONFIRMATION_ROUND, trial.number, SERVER, payload("round",
+                round.round(), "against", planned.incumbent(), "seeds", round.seeds(), "candidate", round.candidate(),
+                "incumbent", round.incumbent(), "gain", round.gain(updated.goal()), "seconds", round.seconds(),
+                "outcome", updated.outcome(), "pValue", updated.test() == null ? null : updated.test().pValue()));
+        if (!Integer.valueOf(planned.incumbent()).equals(campaign.bestNumber)) {
+            trial.confirmation = Json.write(updated.superseded(campaign.bestNumber));
+            trial.appendNote("#" + campaign.bestNumber + " became the best during the confirmation against #"
+                    + planned.incumbent() + "; judged again against it");
+            return judge(job, campaign, trial);
+        }
+        if (!updated.decided()) {
+            return Optional.of(nextRound(job, campaign, trial, updated, planned.incumbentCommit()));
+        }
+        trial.appendNote(updated.summary());
+        if (updated.outcome() == Confirmation.Outcome.CONFIRMED) {
+            List<SeedSetScore> seedSets = new ArrayList<>(List.of(ownSeedSet(job, trial)));
+            seedSets.addAll(updated.candidateSeedSets());
+            keep(campaign, trial, job.budgets(), updated.reason(), seedSets);
+        } else {
+            finish(campaign, trial, Label.DISCARD, updated.reason());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Judges a scored trial against the incumbent of this moment ({@link KeepRule}): KEEP or DISCARD
+     * at once, or a confirmation whose first round is returned.
+     */
+    private Optional<ConfirmationJob> judge(EvaluationJob job, Campaign campaign, Trial trial) {
+        Budgets budgets = job.budgets();
+        Goal goal = job.environment().spec().metric().goal();
+        trial.deltaVsBest = trial.score - campaign.bestScore;
+        trial.bestAtJudgement = campaign.bestNumber;
+        trial.noiseFloor = campaign.noiseFloor;
+        trial.keepThreshold = budgets.keepThreshold(campaign.noiseFloor);
+        KeepRule.Judgement judgement = KeepRule.judge(goal, trial.score, campaign.bestScore, trial.keepThreshold,
+                budgets.minDelta(), budgets.confirms());
+        switch (judgement.outcome()) {
+            case KEEP -> {
+                trial.appendNote(judgement.note());
+                keep(campaign, trial, budgets, judgement.note(), List.of(ownSeedSet(job, trial)));
+            }
+            case DISCARD -> {
+                trial.appendNote(judgement.note());
+                finish(campaign, trial, Label.DISCARD, judgement.note());
+            }
+            default -> {
+                Trial incumbent = trials.requireByNumber(campaign.id, campaign.bestNumber);
+                Confirmation confirmation = Confirmation.start(job.attempt(), incumbent.number,
+                        judgement.outcome().tier(), goal, trial.score, campaign.bestScore, trial.keepThreshold,
+                        budgets.minDelta(), budgets.confirmSeedSets(), budgets.alpha());
+                trial.confirmation = Json.write(confirmation);
+                trial.appendNote(confirmation.trigger() + ": confirming on up to " + budgets.confirmSeedSets()
+                        + " fresh seed sets, paired with the incumbent");
+                events.append(campaign.id, EventType.TRIAL_CONFIRMING, trial.number, SERVER, payload("against",
+                        incumbent.number, "tier", confirmation.tier(), "gain", confirmation.gain(), "threshold",
+                        confirmation.threshold(), "noiseFloor", campaign.noiseFloor, "seedSets",
+                        confirmation.seedSets(), "alpha", confirmation.alpha()));
+                return Optional.of(nextRound(job, campaign, trial, confirmation, incumbent.commitId));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ConfirmationJob nextRound(EvaluationJob job, Campaign campaign, Trial trial, Confirmation confirmation,
+            String incumbentCommit) {
+        int round = confirmation.nextRound();
+        return new ConfirmationJob(job, confirmation.incumbent(), incumbentCommit, round, SeedSets.confirmation(
+                campaign.id, trial.number, confirmation.incumbent(), round, job.environment().spec().seeds(),
+                job.budgets().baselineRepeats()));
+    }
+
+    /** The trial becomes the best; its seed-set scores start its own noise estimate. */
+    private void keep(Campaign campaign, Trial trial, Budgets budgets, String reason, List<SeedSetScore> seedSets) {
+        finish(campaign, trial, Label.KEEP, reason);
+        Integer previous = campaign.bestNumber;
+        campaign.bestNumber = trial.number;
+        campaign.bestScore = trial.score;
+        store.markBest(campaign.id, trial.commitId);
+        addNoiseEvidence(campaign, budgets, trial.number, seedSets);
+        events.append(campaign.id, EventType.BEST_CHANGED, trial.number, SERVER,
+                payload("previous", previous, "score", trial.score, "noiseFloor", campaign.noiseFloor));
+    }
+
+    private static SeedSetScore ownSeedSet(EvaluationJob job, Trial trial) {
+        return new SeedSetScore(job.environment().spec().seeds(), trial.score);
+    }
+
+    /**
+     * Adds an incumbent's seed-set scores to the campaign's noise evidence and re-estimates the noise
+     * ({@link NoiseEstimate}). A campaign from before the evidence was recorded keeps its stored
+     * estimate until the new evidence reaches the same degrees of freedom.
+     */
+    private static void addNoiseEvidence(Campaign campaign, Budgets budgets, int incumbent, List<SeedSetScore> seedSets) {
+        boolean earlierEstimate = campaign.noiseSources == null && campaign.noiseFloor != null;
+        List<NoiseEstimate.Source> sources = NoiseEstimate.add(NoiseEstimate.read(campaign.noiseSources), incumbent,
+                seedSets);
+        campaign.noiseSources = NoiseEstimate.write(sources);
+        NoiseEstimate estimate = NoiseEstimate.pool(sources, budgets.noiseDegreesOfFreedom());
+        if (!earlierEstimate || estimate.degreesOfFreedom() >= estimate.targetDegreesOfFreedom()) {
+            campaign.noiseFloor = estimate.standardDeviation();
         }
     }
 
-    private void judge(EvaluationJob job, Campaign campaign, Trial trial) {
-        trial.noiseFloor = campaign.noiseFloor;
-        trial.keepThreshold = job.budgets().keepThreshold(campaign.noiseFloor);
-        KeepRule.Judgement judgement = KeepRule.judge(job.environment().spec().metric().goal(), trial.score,
-                campaign.bestScore, trial.keepThreshold);
-        trial.appendNote(judgement.note());
-        finish(campaign, trial, judgement.label(), judgement.note());
-        if (judgement.label() == Label.KEEP) {
-            Integer previous = campaign.bestNumber;
-            campaign.bestNumber = trial.number;
-            campaign.bestScore = trial.score;
-            store.markBest(campaign.id, trial.commitId);
-            events.append(campaign.id, EventType.BEST_CHANGED, trial.number, SERVER,
-                    payload("previous", previous, "score", trial.score));
-        }
+    private static boolean isCurrent(Trial trial, int attempt) {
+        return trial.state == TrialState.RUNNING && trial.attempts == attempt;
     }
 
     /** After a restart: RUNNING trials were interrupted; they get another attempt if any is left. */
@@ -330,9 +455,12 @@ public class TrialService {
         trial.labelReason = reason == null ? null : reason.length() > 2000 ? reason.substring(0, 1999) + "…" : reason;
         trial.finishedAt = Instant.now();
         meters.counter("empiric.trials.finished", "label", label.name()).increment();
+        Confirmation confirmation = Confirmation.read(trial.confirmation);
         events.append(campaign.id, EventType.TRIAL_FINISHED, trial.number, SERVER, payload("label", label,
                 "score", trial.score, "attempts", trial.attempts, "judgedAgainst", trial.bestAtJudgement,
-                "keepThreshold", trial.keepThreshold, "reason", trial.labelReason));
+                "noiseFloor", trial.noiseFloor, "keepThreshold", trial.keepThreshold, "confirmation",
+                confirmation == null ? null : confirmation.outcome(), "confirmationSeconds", trial.confirmationSeconds,
+                "reason", trial.labelReason));
     }
 
     private void refuse(Trial trial, Label label, String reason) {

@@ -27,6 +27,12 @@ public class Trials {
     /** How many of one specialist's trials are in one state with one label (null while unfinished). */
     public record SpecialistCount(String specialist, TrialState state, Label label, long count) {}
 
+    /**
+     * The campaign's confirmation runs: how many trials ran at least one round, and the evaluator
+     * seconds they took beyond the trials' own runs.
+     */
+    public record ConfirmationTotals(long trials, double seconds) {}
+
     private final EntityManager em;
     private final TrialWords words;
 
@@ -91,6 +97,12 @@ public class Trials {
             }
         }
         return new Counts(states, labels);
+    }
+
+    public ConfirmationTotals confirmationTotals(long campaignId) {
+        Object[] row = em.createNamedQuery(Trial.CONFIRMATION_TOTALS, Object[].class).setParameter("campaign", campaignId)
+                .getSingleResult();
+        return new ConfirmationTotals(((Number) row[0]).longValue(), ((Number) row[1]).doubleValue());
     }
 
     /** Every trial of the campaign, narrow columns only, in number order. */

@@ -1,7 +1,9 @@
 package dev.empiric.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
@@ -24,13 +26,25 @@ class BudgetsTest {
         Budgets defaults = Budgets.of(spec, CampaignSettings.none());
         assertEquals(spec.recipe().seconds(), defaults.recipe().seconds());
         assertEquals(spec.recipe().memoryMb(), defaults.preflight().memoryMb());
-        Budgets overridden = Budgets.of(spec, new CampaignSettings(7, 9, 256, 5, null, null, null, null));
+        Budgets overridden = Budgets.of(spec, new CampaignSettings(7, 9, 256, 5, null, null, null, null, 0));
         assertEquals(7, overridden.recipe().seconds());
         assertEquals(9, overridden.scoring().seconds());
         assertEquals(256, overridden.recipe().memoryMb());
         assertEquals(256, overridden.preflight().memoryMb(), "the preflight runs the recipe's image under its limits");
         assertEquals(spec.preflight().seconds(), overridden.preflight().seconds());
         assertEquals(5, overridden.baselineRepeats());
+        assertEquals(3, defaults.confirmSeedSets(), "digits confirms gains on up to 3 fresh seed sets");
+        assertTrue(defaults.confirms());
+        assertEquals(0, overridden.confirmSeedSets(), "a campaign can switch confirmation off");
+        assertFalse(overridden.confirms());
+        assertEquals(0.05, defaults.alpha());
+    }
+
+    @Test
+    void theNoiseIsPooledUpToTheBaselinesDegreesOfFreedom() throws Exception {
+        assertEquals(2, Budgets.of(digits(), CampaignSettings.none()).noiseDegreesOfFreedom(), "3 repeats");
+        assertEquals(1, Budgets.of(digits(), new CampaignSettings(null, null, null, 1, null, null, null, null, null))
+                .noiseDegreesOfFreedom(), "never below 1");
     }
 
     @Test

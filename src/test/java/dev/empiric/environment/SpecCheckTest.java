@@ -26,7 +26,8 @@ class SpecCheckTest {
                 EnvironmentSpec spec = EnvironmentCatalog.load(dir).spec();
                 assertTrue(spec.recipe().memoryMb() > 0 && spec.recipe().pids() > 0 && spec.recipe().outputMb() > 0,
                         dir.toString());
-                assertTrue(spec.scoring().cpus() > 0 && spec.keep().z() >= 0 && spec.keep().baselineRepeats() >= 1);
+                assertTrue(spec.scoring().cpus() > 0 && spec.keep().z() >= 0 && spec.keep().baselineRepeats() >= 1
+                        && spec.keep().confirmSeedSets() != null && spec.keep().alpha() != null);
                 assertTrue(spec.gates() != null && spec.surfaces() != null && spec.artifact() != null);
             }
         }
@@ -43,7 +44,7 @@ class SpecCheckTest {
                 seeds: [1, 1]
                 gates:
                   - {metric: accuracy}
-                keep: {z: -1}
+                keep: {z: -1, confirm_seed_sets: 1, alpha: 0.9}
                 surfaces:
                   opt:
                     - {name: LEARNING_RATE, file: train.py, type: float, min: 0.0, max: 1.0, log: true}
@@ -55,6 +56,7 @@ class SpecCheckTest {
         List<String> problems = assertProblems(dir);
         for (String expected : List.of("recipe.seconds must be positive", "scoring.seconds is required",
                 "seeds must not repeat", "gates[0] (accuracy) needs a min or a max", "keep.z must not be negative",
+                "keep.confirm_seed_sets must be 0 (no confirmation) or 2 to 20", "keep.alpha must be above 0",
                 "LEARNING_RATE: a log-scaled knob needs min > 0", "MISSING: train.py has no module-level line",
                 "SCHEDULE: the recipe's value \"step\" is not one of its choices",
                 "WIDTH: other.py is not editable", "DEPTH: type must be one of")) {

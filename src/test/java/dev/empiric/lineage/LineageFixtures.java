@@ -96,6 +96,6 @@ public class LineageFixtures {
     }
 
     static CampaignSettings settings(Boolean lineageView) {
-        return new CampaignSettings(null, null, null, null, lineageView, null, null, null);
+        return new CampaignSettings(null, null, null, null, lineageView, null, null, null, null);
     }
 }

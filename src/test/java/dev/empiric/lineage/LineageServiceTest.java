@@ -144,7 +144,7 @@ class LineageServiceTest {
         assertNull(view("external").task().surface());
         assertTrue(view("external").task().knobs().isEmpty());
 
-        long overridden = fixtures.digits(new CampaignSettings(45, null, 256, null, null, null, null, null));
+        long overridden = fixtures.digits(new CampaignSettings(45, null, 256, null, null, null, null, null, null));
         assertEquals(new LineageView.Budgets(45, 30, 256, 262144L, false),
                 lineage.view(overridden, "opt", LineageService.Options.DEFAULT).task().budgets());
     }
@@ -155,7 +155,7 @@ class LineageServiceTest {
         LineageView view = lineage.view(ablation, "opt", LineageService.Options.DEFAULT);
         assertFalse(view.enabled());
         assertEquals("opt", view.task().surface());
-        assertEquals(new LineageView.Standing(4, 0.95, null, null, null, null, null), view.standing());
+        assertEquals(new LineageView.Standing(4, 0.95, null, null, null, null, null, null, null, null, null), view.standing());
         assertTrue(view.leaderboard().isEmpty());
         assertTrue(view.chain().isEmpty());
         assertTrue(view.bestChildren().isEmpty());
