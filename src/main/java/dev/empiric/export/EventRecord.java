@@ -22,6 +22,10 @@ import java.time.Instant;
 public record EventRecord(long seq, String type, Integer trial, String actor, Instant at, JsonNode payload,
         String prevSha256) {
 
+    public EventRecord {
+        at = TrialRecord.micros(at);
+    }
+
     EventRecord chainedTo(String previous) {
         return new EventRecord(seq, type, trial, actor, at, payload, previous);
     }

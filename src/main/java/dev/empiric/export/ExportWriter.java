@@ -185,7 +185,7 @@ public final class ExportWriter {
                 TrialRecord.Timings t = r.timings();
                 List<String> row = new ArrayList<>(Arrays.asList(Integer.toString(r.number()), text(r.parent()),
                         formulaSafe(r.specialist()), text(r.state()), text(r.label()), formulaSafe(r.sourceStatus()),
-                        PaperViews.num(r.score()), PaperViews.num(r.scoreStd()), PaperViews.num(r.delta()),
+                        PaperViews.num(r.score()), PaperViews.num(r.scoreStd()), PaperViews.delta(r),
                         text(j.incumbent()), PaperViews.num(j.incumbentScore()), PaperViews.num(j.noiseFloor()),
                         PaperViews.num(j.keepThreshold()), PaperViews.num(r.expectedDelta()), text(r.artifactBytes()),
                         Integer.toString(r.attempts()), PaperViews.time(t.submittedAt()), PaperViews.time(t.startedAt()),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.empiric.environment.EnvironmentSpec.Goal;
 import java.io.IOException;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ final class PaperViews {
                 : ChronoUnit.MICROS.between(t.startedAt(), t.finishedAt()) / 1_000_000.0;
         return String.join("\t", exp(r.number()), time(t.finishedAt()), tsv(r.specialist()), exp(r.parent()),
                 exp(r.judgement().incumbent()), tsv(r.specialist()), tsv(r.hypothesis()), num(r.expectedDelta()),
-                r.status(), num(r.score()), num(r.scoreStd()), num(r.delta()),
+                r.status(), num(r.score()), num(r.scoreStd()), delta(r),
                 r.artifactBytes() == null ? "" : r.artifactBytes().toString(), num(t.recipeSeconds()),
                 num(t.scoringSeconds()), num(total), Integer.toString(r.attempts()), tsv(r.commit()),
                 r.metrics().isEmpty() ? "" : tsv(CanonicalJson.string(r.metrics())), tsv(r.reason())) + "\n";
@@ -155,7 +156,7 @@ final class PaperViews {
                     ? ".../" + String.join("/", path.subList(path.size() - PATH_ELEMENTS, path.size()))
                     : String.join("/", path);
             out.write(String.join("\t", exp(r.number()), exp(r.parent()), Integer.toString(depth), shownPath,
-                    tsv(r.specialist()), r.status(), num(r.score()), num(r.delta()), tsv(r.hypothesis())) + "\n");
+                    tsv(r.specialist()), r.status(), num(r.score()), delta(r), tsv(r.hypothesis())) + "\n");
             List<Integer> children = new ArrayList<>();
             for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
                 if (!visited[c]) {
@@ -182,7 +183,8 @@ final class PaperViews {
             json.put("hypothesis", r.hypothesis());
             json.put("metric", campaign.metric());
             json.put("score", r.score());
-            json.put("delta_vs_prev", r.delta());
+            String delta = delta(r);
+            json.put("delta_vs_prev", delta.isEmpty() ? null : Double.valueOf(delta));
             json.put("timestamp", r.timings().finishedAt() == null ? null : CanonicalJson.timestamp(r.timings().finishedAt()));
             json.put("commit", r.commit());
             json.put("tree", r.tree());
@@ -217,7 +219,7 @@ final class PaperViews {
         for (int i : keptIndices.subList(0, Math.min(LEADERBOARD_SIZE, keptIndices.size()))) {
             TrialRecord r = loader.load(i);
             md.append("| ").append(exp(r.number())).append(" | ").append(num(r.score())).append(" | ")
-                    .append(num(r.delta())).append(" | ").append(cell(r.specialist(), 100)).append(" | ")
+                    .append(delta(r)).append(" | ").append(cell(r.specialist(), 100)).append(" | ")
                     .append(cell(r.hypothesis(), 100)).append(" |\n");
         }
         return md.toString();
@@ -239,8 +241,8 @@ final class PaperViews {
                 md.append(k == 0 ? "    " : "     └─ ").append("exp_").append(exp(r.number())).append(" [")
                         .append(flat(r.specialist())).append(", ").append(r.status()).append(", ").append(metric)
                         .append('=').append(num(r.score()));
-                if (r.delta() != null) {
-                    md.append(", Δ=").append(num(r.delta()));
+                if (!delta(r).isEmpty()) {
+                    md.append(", Δ=").append(delta(r));
                 }
                 md.append("] ").append(cut(flat(r.hypothesis()), 120)).append(k == chain.size() - 1 ? " ← BEST" : "")
                         .append('\n');
@@ -310,6 +312,19 @@ final class PaperViews {
     /** The paper's exp_id: the trial number, zero-padded to three digits. */
     static String exp(Integer number) {
         return number == null ? "" : String.format(Locale.ROOT, "%03d", number);
+    }
+
+    /**
+     * The paper's delta_vs_best: score minus the incumbent's score, as the exact decimal difference
+     * of the two printed numbers (0.97 - 0.95 is 0.02 here, where doubles give 0.020000000000000018).
+     */
+    static String delta(TrialRecord r) {
+        Double incumbent = r.judgement().incumbentScore();
+        if (r.score() == null || incumbent == null) {
+            return "";
+        }
+        return new BigDecimal(num(r.score())).subtract(new BigDecimal(num(incumbent))).stripTrailingZeros()
+                .toPlainString();
     }
 
     static String num(Double value) {

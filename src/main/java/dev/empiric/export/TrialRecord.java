@@ -51,7 +51,19 @@ public record TrialRecord(int number, Integer parent, String specialist, String 
     /** When the trial was submitted, first started and finished, and how long its two containers ran. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Timings(Instant submittedAt, Instant startedAt, Instant finishedAt, Double recipeSeconds,
-            Double scoringSeconds) {}
+            Double scoringSeconds) {
+
+        /** Exported with microseconds (as databases keep them); held so, the record equals its line. */
+        public Timings {
+            submittedAt = micros(submittedAt);
+            startedAt = micros(startedAt);
+            finishedAt = micros(finishedAt);
+        }
+    }
+
+    static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
 
     public TrialRecord {
         metrics = metrics == null ? Map.of() : new TreeMap<>(metrics);
@@ -76,11 +88,6 @@ public record TrialRecord(int number, Integer parent, String specialist, String 
         return new TrialRecord(number, parent, specialist, hypothesis, expectedDelta, diffSha256, commit, tree, state,
                 label, sourceStatus, reason, score, scoreStd, metrics, artifactBytes, judgement, timings, attempts,
                 proposerViewSha256, logSha256, prevSha256);
-    }
-
-    /** Score minus the incumbent's score: the paper's delta_vs_best. */
-    public Double delta() {
-        return score == null || judgement.incumbentScore() == null ? null : score - judgement.incumbentScore();
     }
 
     /** The paper's status column: the label in lower case, or the state of a trial without one. */
