@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme): one byte sequence per JSON value, so that a record's
@@ -67,9 +70,119 @@ public final class CanonicalJson {
 
     /** The canonical text of {@code value}. */
     public static String string(Object value) {
-        StringBuilder out = new StringBuilder(256);
-        write(tree(value), "$", out);
+        StringBuilder out = new StringBuilder(1024);
+        writeValue(value, out);
         return out.toString();
+    }
+
+    /**
+     * Writes records, maps, collections and scalars directly, without building a Jackson tree first
+     * (an export writes tens of thousands of records and events); anything else goes through the
+     * mapper. The result is the same as {@code write(tree(value))}, which CanonicalJsonTest checks.
+     */
+    private static void writeValue(Object value, StringBuilder out) {
+        switch (value) {
+            case null -> out.append("null");
+            case JsonNode node -> write(node, out);
+            case String text -> string(text, out);
+            case Boolean bool -> out.append(bool.booleanValue());
+            case Integer integer -> out.append(integer.intValue());
+            case Double decimal -> {
+                if (!Double.isFinite(decimal)) {
+                    throw new Failure("$", decimal + " is not a JSON number");
+                }
+                out.append(number(decimal));
+            }
+            case Long integer -> {
+                if (integer > EXACT_INTEGER_LIMIT || integer < -EXACT_INTEGER_LIMIT) {
+                    throw new Failure("$", integer + " is not exactly a double");
+                }
+                out.append(integer.longValue());
+            }
+            case Enum<?> constant -> string(constant.name(), out);
+            case Instant instant -> string(timestamp(instant), out);
+            case Record record -> {
+                RecordShape shape = RecordShape.of(record.getClass());
+                out.append('{');
+                for (int i = 0; i < shape.names.length; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    string(shape.names[i], out);
+                    out.append(':');
+                    try {
+                        writeValue(shape.accessors[i].invoke(record), out);
+                    } catch (Failure failure) {
+                        throw failure.under("$." + shape.names[i]);
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("cannot read " + shape.names[i] + " of " + record.getClass(), e);
+                    }
+                }
+                out.append('}');
+            }
+            case Map<?, ?> map when map.keySet().stream().allMatch(String.class::isInstance) -> {
+                List<String> keys = new ArrayList<>(map.size());
+                map.keySet().forEach(key -> keys.add((String) key));
+                keys.sort(null);
+                out.append('{');
+                for (int i = 0; i < keys.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    string(keys.get(i), out);
+                    out.append(':');
+                    try {
+                        writeValue(map.get(keys.get(i)), out);
+                    } catch (Failure failure) {
+                        throw failure.under("$." + keys.get(i));
+                    }
+                }
+                out.append('}');
+            }
+            case List<?> list -> {
+                out.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    try {
+                        writeValue(list.get(i), out);
+                    } catch (Failure failure) {
+                        throw failure.under("$[" + i + "]");
+                    }
+                }
+                out.append(']');
+            }
+            default -> write(MAPPER.valueToTree(value), out);
+        }
+    }
+
+    /** A record type's JSON members in canonical order, named as the canonical mapper names them. */
+    private record RecordShape(String[] names, java.lang.reflect.Method[] accessors) {
+        private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
+            @Override
+            protected RecordShape computeValue(Class<?> type) {
+                var naming = type.getAnnotation(com.fasterxml.jackson.databind.annotation.JsonNaming.class);
+                java.util.function.UnaryOperator<String> rename = name -> name;
+                if (naming != null && naming.value() == PropertyNamingStrategies.SnakeCaseStrategy.class) {
+                    rename = ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE)::translate;
+                } else if (naming != null) {
+                    throw new IllegalStateException(type + " uses a naming the canonical writer does not know");
+                }
+                TreeMap<String, java.lang.reflect.Method> members = new TreeMap<>();
+                for (var component : type.getRecordComponents()) {
+                    java.lang.reflect.Method accessor = component.getAccessor();
+                    accessor.setAccessible(true);
+                    members.put(rename.apply(component.getName()), accessor);
+                }
+                return new RecordShape(members.keySet().toArray(String[]::new),
+                        members.values().toArray(java.lang.reflect.Method[]::new));
+            }
+        };
+
+        static RecordShape of(Class<?> type) {
+            return SHAPES.get(type);
+        }
     }
 
     /** {@code value} as a JSON tree, through the canonical mapper (records and instants as documented). */
@@ -126,6 +239,11 @@ public final class CanonicalJson {
         // Java (19 and later) prints the shortest round-tripping digits; only their layout differs.
         String java = Double.toString(Math.abs(value));
         int e = java.indexOf('E');
+        if (e < 0) {
+            // Between 1e-3 and 1e7 Java writes plain decimals, as ECMAScript does, but always with a fraction.
+            String plain = java.endsWith(".0") ? java.substring(0, java.length() - 2) : java;
+            return value < 0 ? "-" + plain : plain;
+        }
         String mantissa = e < 0 ? java : java.substring(0, e);
         int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
         int dot = mantissa.indexOf('.');
@@ -188,19 +306,39 @@ public final class CanonicalJson {
         return head + "e" + sign + Math.abs(exponent);
     }
 
-    private static void write(JsonNode node, String path, StringBuilder out) {
+    /** Where in the value a write failed, built only while a failure unwinds. */
+    private static final class Failure extends IllegalArgumentException {
+        private final String path;
+        private final String problem;
+
+        Failure(String path, String problem) {
+            super(path + ": " + problem);
+            this.path = path;
+            this.problem = problem;
+        }
+
+        Failure under(String parent) {
+            return new Failure(parent + path.substring(1), problem);
+        }
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
         switch (node.getNodeType()) {
             case NULL, MISSING -> out.append("null");
             case BOOLEAN -> out.append(node.booleanValue());
-            case STRING -> string(node.textValue(), path, out);
-            case NUMBER -> out.append(number(node, path));
+            case STRING -> string(node.textValue(), out);
+            case NUMBER -> out.append(number(node));
             case ARRAY -> {
                 out.append('[');
                 for (int i = 0; i < node.size(); i++) {
                     if (i > 0) {
                         out.append(',');
                     }
-                    write(node.get(i), path + "[" + i + "]", out);
+                    try {
+                        write(node.get(i), out);
+                    } catch (Failure failure) {
+                        throw failure.under("$[" + i + "]");
+                    }
                 }
                 out.append(']');
             }
@@ -213,39 +351,44 @@ public final class CanonicalJson {
                     if (i > 0) {
                         out.append(',');
                     }
-                    string(members.get(i).getKey(), path, out);
-                    out.append(':');
-                    write(members.get(i).getValue(), path + "." + members.get(i).getKey(), out);
+                    String name = members.get(i).getKey();
+                    try {
+                        string(name, out);
+                        out.append(':');
+                        write(members.get(i).getValue(), out);
+                    } catch (Failure failure) {
+                        throw failure.under("$." + name);
+                    }
                 }
                 out.append('}');
             }
-            default -> throw new IllegalArgumentException(path + ": " + node.getNodeType() + " has no JSON form");
+            default -> throw new Failure("$", node.getNodeType() + " has no JSON form");
         }
     }
 
-    private static String number(JsonNode node, String path) {
+    private static String number(JsonNode node) {
         if (node.isInt() || node.isLong()) {
             long integer = node.longValue();
             if (integer > EXACT_INTEGER_LIMIT || integer < -EXACT_INTEGER_LIMIT) {
-                throw new IllegalArgumentException(path + ": " + integer + " is not exactly a double");
+                throw new Failure("$", integer + " is not exactly a double");
             }
             return Long.toString(integer);
         }
         if (node.isIntegralNumber()) {
             BigInteger integer = node.bigIntegerValue();
             if (integer.abs().compareTo(BigInteger.valueOf(EXACT_INTEGER_LIMIT)) > 0) {
-                throw new IllegalArgumentException(path + ": " + integer + " is not exactly a double");
+                throw new Failure("$", integer + " is not exactly a double");
             }
             return integer.toString();
         }
-        try {
-            return number(node.doubleValue());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        double value = node.doubleValue();
+        if (!Double.isFinite(value)) {
+            throw new Failure("$", value + " is not a JSON number");
         }
+        return number(value);
     }
 
-    private static void string(String value, String path, StringBuilder out) {
+    private static void string(String value, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -264,8 +407,8 @@ public final class CanonicalJson {
                             && Character.isLowSurrogate(value.charAt(i + 1))) {
                         out.append(c).append(value.charAt(++i));
                     } else if (Character.isSurrogate(c)) {
-                        throw new IllegalArgumentException(path + ": a lone surrogate (U+"
-                                + Integer.toHexString(c).toUpperCase() + ") is not Unicode text");
+                        throw new Failure("$", "a lone surrogate (U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                                + ") is not Unicode text");
                     } else {
                         out.append(c);
                     }

@@ -77,7 +77,8 @@ public final class ExportWriter {
         Path spool = Files.createTempDirectory("empiric-export-");
         CountingStream counted = new CountingStream(out);
         try (ZipExport zip = new ZipExport(counted, folder(campaign.id()) + "/", spool, clock.instant());
-                RecordSpool records = new RecordSpool(spool.resolve("trials.jsonl"))) {
+                LineSpool records = new LineSpool(spool.resolve("trials.jsonl"));
+                LineSpool treeTails = new LineSpool(spool.resolve("tree-tails"))) {
             PaperViews views = new PaperViews(campaign);
             Path results = spool.resolve("results.tsv");
             List<ObjectId> commits = new ArrayList<>();
@@ -88,6 +89,7 @@ public final class ExportWriter {
                 for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
                     RecordChain.Link link = chain.next(it.next(), zip::putOnce);
                     records.append(link.line());
+                    treeTails.append(views.treeTail(link.record()).getBytes(StandardCharsets.UTF_8));
                     views.add(link.record());
                     resultRows.write(views.resultsRow(link.record()));
                     if (link.record().commit() != null) {
@@ -97,6 +99,7 @@ public final class ExportWriter {
                 }
             }
             records.finishWriting();
+            treeTails.finishWriting();
             zip.copy("trials.jsonl", records.file);
 
             EventChain events = new EventChain();
@@ -123,9 +126,9 @@ public final class ExportWriter {
             }
 
             zip.copy("results.tsv", results);
-            PaperViews.RecordLoader loader = records::load;
+            PaperViews.RecordLoader loader = index -> CanonicalJson.read(records.load(index), TrialRecord.class);
             try (Writer tree = new BufferedWriter(new OutputStreamWriter(zip.open("tree.tsv"), StandardCharsets.UTF_8))) {
-                views.writeTree(loader, tree);
+                views.writeTree(treeTails::load, tree);
             }
             zip.close("tree.tsv");
             zip.put("best.json", views.bestJson(loader));
@@ -285,8 +288,8 @@ public final class ExportWriter {
         }
     }
 
-    /** The record lines on disk, with each line's offset, readable by index once written. */
-    private static final class RecordSpool implements AutoCloseable {
+    /** Lines on disk, with each line's offset, readable by index once written. */
+    private static final class LineSpool implements AutoCloseable {
         final Path file;
         private final OutputStream out;
         private long[] offsets = new long[256];
@@ -294,7 +297,7 @@ public final class ExportWriter {
         private long length;
         private RandomAccessFile reader;
 
-        RecordSpool(Path file) throws IOException {
+        LineSpool(Path file) throws IOException {
             this.file = file;
             this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
         }
@@ -314,14 +317,14 @@ public final class ExportWriter {
             out.close();
         }
 
-        TrialRecord load(int index) throws IOException {
+        String load(int index) throws IOException {
             if (reader == null) {
                 reader = new RandomAccessFile(file.toFile(), "r");
             }
             byte[] line = new byte[(int) (offsets[index + 1] - offsets[index] - 1)];
             reader.seek(offsets[index]);
             reader.readFully(line);
-            return CanonicalJson.read(new String(line, StandardCharsets.UTF_8), TrialRecord.class);
+            return new String(line, StandardCharsets.UTF_8);
         }
 
         @Override
@@ -367,8 +370,12 @@ public final class ExportWriter {
 
         void close(String path) throws IOException {
             zip.closeEntry();
-            manifest.write((firstInManifest ? "" : ",\n") + CanonicalJson.string(TextNode.valueOf(path)) + ":"
-                    + CanonicalJson.string(TextNode.valueOf(current.hex())));
+            listed(path, current.hex());
+        }
+
+        private void listed(String path, String sha) throws IOException {
+            manifest.write((firstInManifest ? "" : ",\n") + CanonicalJson.string(TextNode.valueOf(path)) + ":\"" + sha
+                    + "\"");
             firstInManifest = false;
         }
 
@@ -381,10 +388,15 @@ public final class ExportWriter {
             close(path);
         }
 
-        /** Views are named by their hash, and two proposals may have seen the same one. */
+        /** A file whose hash the record chain computed already; views are named by theirs and may come twice. */
         void putOnce(String path, byte[] bytes, String sha) throws IOException {
             if (!path.startsWith("views/") || contentAddressed.add(sha)) {
-                put(path, bytes);
+                ZipEntry entry = new ZipEntry(root + path);
+                entry.setTime(time);
+                zip.putNextEntry(entry);
+                zip.write(bytes);
+                zip.closeEntry();
+                listed(path, sha);
             }
         }
 

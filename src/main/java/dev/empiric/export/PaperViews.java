@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -42,6 +41,11 @@ final class PaperViews {
     /** Loads the full record at a skeleton index (index order is number order). */
     interface RecordLoader {
         TrialRecord load(int index) throws IOException;
+    }
+
+    /** Loads the {@link #treeTail} of the record at a skeleton index. */
+    interface TailLoader {
+        String load(int index) throws IOException;
     }
 
     private final ExportCampaign campaign;
@@ -103,8 +107,16 @@ final class PaperViews {
 
     // ---------------------------------------------------------------- tree.tsv
 
+    /**
+     * A record's tree.tsv columns after its place in the tree (specialist, status, score, delta,
+     * hypothesis): written down while the records stream past, so the tree needs no record again.
+     */
+    String treeTail(TrialRecord r) {
+        return String.join("\t", tsv(r.specialist()), r.status(), num(r.score()), delta(r), tsv(r.hypothesis()));
+    }
+
     /** Every record once, in preorder from the roots (no parent, or a parent not exported), siblings by number. */
-    void writeTree(RecordLoader loader, Writer out) throws IOException {
+    void writeTree(TailLoader loader, Writer out) throws IOException {
         out.write(String.join("\t", "exp_id", "parent_exp", "depth", "path", "specialist", "status",
                 tsv(campaign.metric()), "delta_vs_best", "hypothesis") + "\n");
         int[] firstChild = new int[size];
@@ -138,8 +150,9 @@ final class PaperViews {
     }
 
     private void preorder(int root, int[] firstChild, int[] nextSibling, boolean[] visited, int[] stack,
-            RecordLoader loader, Writer out) throws IOException {
-        List<String> path = new ArrayList<>();
+            TailLoader loader, Writer out) throws IOException {
+        List<String> ids = new ArrayList<>();   // the exp_ids from the root to the node
+        List<String> paths = new ArrayList<>(); // paths.get(d): the path of the node at depth d, while short
         int top = 0;
         stack[top++] = root;
         stack[top++] = 0;
@@ -147,16 +160,16 @@ final class PaperViews {
         while (top > 0) {
             int depth = stack[--top];
             int node = stack[--top];
-            while (path.size() > depth) {
-                path.removeLast();
+            while (ids.size() > depth) {
+                ids.removeLast();
+                paths.removeLast();
             }
-            path.add(exp(numbers[node]));
-            TrialRecord r = loader.load(node);
-            String shownPath = path.size() > PATH_ELEMENTS
-                    ? ".../" + String.join("/", path.subList(path.size() - PATH_ELEMENTS, path.size()))
-                    : String.join("/", path);
-            out.write(String.join("\t", exp(r.number()), exp(r.parent()), Integer.toString(depth), shownPath,
-                    tsv(r.specialist()), r.status(), num(r.score()), delta(r), tsv(r.hypothesis())) + "\n");
+            String id = exp(numbers[node]);
+            ids.add(id);
+            paths.add(depth == 0 ? id : depth < PATH_ELEMENTS ? paths.get(depth - 1) + "/" + id
+                    : ".../" + String.join("/", ids.subList(ids.size() - PATH_ELEMENTS, ids.size())));
+            out.write(String.join("\t", id, parents[node] == NO_PARENT ? "" : exp(parents[node]),
+                    Integer.toString(depth), paths.getLast(), loader.load(node)) + "\n");
             List<Integer> children = new ArrayList<>();
             for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
                 if (!visited[c]) {
@@ -311,7 +324,11 @@ final class PaperViews {
 
     /** The paper's exp_id: the trial number, zero-padded to three digits. */
     static String exp(Integer number) {
-        return number == null ? "" : String.format(Locale.ROOT, "%03d", number);
+        if (number == null) {
+            return "";
+        }
+        String digits = Integer.toString(number); // trial numbers are never negative
+        return digits.length() >= 3 ? digits : "000".substring(digits.length()) + digits;
     }
 
     /**
@@ -340,13 +357,10 @@ final class PaperViews {
         if (value == null) {
             return "";
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\t' || c == '\n' || c == '\r' || c == '"') {
-                return '"' + value.replace("\"", "\"\"") + '"';
-            }
+        if (value.indexOf('\t') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0 && value.indexOf('"') < 0) {
+            return value;
         }
-        return value;
+        return '"' + value.replace("\"", "\"\"") + '"';
     }
 
     /** Runs of ASCII whitespace become one space; none at either end. */

@@ -66,6 +66,9 @@ public record TrialRecord(int number, Integer parent, String specialist, String 
     }
 
     public TrialRecord {
+        if (number < 0 || parent != null && parent < 0) {
+            throw new IllegalArgumentException("trial numbers are 0 or more, not " + (number < 0 ? number : parent));
+        }
         metrics = metrics == null ? Map.of() : new TreeMap<>(metrics);
         judgement = judgement == null ? Judgement.NONE : judgement;
         timings = timings == null ? new Timings(null, null, null, null, null) : timings;
@@ -92,7 +95,18 @@ public record TrialRecord(int number, Integer parent, String specialist, String 
 
     /** The paper's status column: the label in lower case, or the state of a trial without one. */
     public String status() {
-        return (label != null ? label.name() : state != null ? state.name() : "unknown").toLowerCase(java.util.Locale.ROOT);
+        return label != null ? LOWER_LABELS.get(label) : state != null ? LOWER_STATES.get(state) : "unknown";
+    }
+
+    private static final Map<Label, String> LOWER_LABELS = lowerCase(Label.class);
+    private static final Map<TrialState, String> LOWER_STATES = lowerCase(TrialState.class);
+
+    private static <E extends Enum<E>> Map<E, String> lowerCase(Class<E> type) {
+        Map<E, String> names = new java.util.EnumMap<>(type);
+        for (E constant : type.getEnumConstants()) {
+            names.put(constant, constant.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return names;
     }
 
     /** Whether the trial holds (or held) the best place: the baseline or a KEEP, with a score. */

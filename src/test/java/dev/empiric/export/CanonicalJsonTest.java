@@ -109,6 +109,26 @@ class CanonicalJsonTest {
         assertEquals("\"\u007f\u2028\"", CanonicalJson.string(TextNode.valueOf("\u007f\u2028")));
     }
 
+    /** The fast writer for records must name and write every member exactly as the mapper's tree does. */
+    @Test
+    void recordsWrittenDirectlyEqualTheirJacksonTrees() {
+        Instant at = Instant.parse("2026-11-20T10:00:00.123456789Z");
+        TrialRecord record = new TrialRecord(7, 5, "opt", "line one\n\t\"two\" \ud83d\ude00", -0.25, "a".repeat(64),
+                "b".repeat(40), "c".repeat(40), dev.empiric.trial.TrialState.FINISHED, dev.empiric.trial.Label.KEEP,
+                "keep", "beat it", 0.97, 0.001, Map.of("accuracy", 0.97, "zeta", 1e-7, "Alpha", 3.0), 20_480L,
+                new TrialRecord.Judgement(5, 0.95, 0.004, 0.008),
+                new TrialRecord.Timings(at, at.plusSeconds(1), null, 2.5, null), 2, null, "d".repeat(64), null);
+        assertEquals(CanonicalJson.string(CanonicalJson.tree(record)), CanonicalJson.string(record));
+        EventRecord event = new EventRecord(3, "trial.attempt_failed", 7, "evaluator", at,
+                CanonicalJson.object().put("z", 1).put("a", "x"), "e".repeat(64));
+        assertEquals(CanonicalJson.string(CanonicalJson.tree(event)), CanonicalJson.string(event));
+        Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT, new ExportCampaign(1, "n", "digits", "h", "accuracy",
+                dev.empiric.environment.EnvironmentSpec.Goal.MAXIMIZE, new ExportCampaign.KeepRule(0.002, 2.0), null),
+                10, "f".repeat(64), null, 3, null, at, "ed25519:0123456789abcdef", "c2ln");
+        assertEquals(CanonicalJson.string(CanonicalJson.tree(checkpoint)), CanonicalJson.string(checkpoint));
+        assertTrue(CanonicalJson.string(record).startsWith("{\"artifact_bytes\":20480,\"attempts\":2,\"commit\":"));
+    }
+
     @Test
     void instantsAreFixedWidthUtcWithMicroseconds() {
         assertEquals("2026-05-01T03:55:39.000000Z", CanonicalJson.timestamp(Instant.parse("2026-05-01T03:55:39Z")));
