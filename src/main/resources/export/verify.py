@@ -45,6 +45,7 @@ RECORD_FIELDS = {"number", "parent", "specialist", "hypothesis", "expected_delta
                  "judgement", "timings", "attempts", "proposer_view_sha256", "log_sha256", "prev_sha256"}
 JUDGEMENT_FIELDS = {"incumbent", "incumbent_score", "noise_floor", "keep_threshold"}
 TIMING_FIELDS = {"submitted_at", "started_at", "finished_at", "recipe_seconds", "scoring_seconds"}
+# Messages name values as '%s', never with repr(): dev.empiric.export.Verifier prints the same text.
 EVENT_FIELDS = {"seq", "type", "trial", "actor", "at", "payload", "prev_sha256"}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -286,7 +287,7 @@ def cut(value, limit):
 
 
 def cell(value, limit):
-    return cut(flat(value), limit).replace("|", "\\|")
+    return cut(flat(value), limit).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
 
 
 def status(r):
@@ -513,7 +514,7 @@ class Verification:
                     on_disk.add(relative)
         for name in sorted(listed):
             if name.startswith("/") or ".." in name.split("/"):
-                self.fail("MANIFEST.json lists the unsafe path %r" % name)
+                self.fail("MANIFEST.json lists the unsafe path '%s'" % name)
             elif name not in on_disk:
                 self.fail("%s is listed in MANIFEST.json but missing" % name)
             elif sha256_hex(self.read(name)) != listed[name]:
@@ -534,7 +535,7 @@ class Verification:
             self.fail("checkpoint: %s" % e)
             return
         if checkpoint.get("format") != CHECKPOINT_FORMAT:
-            self.fail("checkpoint: format %r is not %s, which this verify.py reads"
+            self.fail("checkpoint: format '%s' is not %s, which this verify.py reads"
                       % (checkpoint.get("format"), CHECKPOINT_FORMAT))
             return
         given = fingerprint(self.public_key)
@@ -706,7 +707,7 @@ class Verification:
         git(["init", "-q", "--bare", repo])
         ok, output = git(["--git-dir", repo, "bundle", "verify", "-q", bundle], check=False)
         if not ok:
-            self.fail("repo.bundle: git cannot read it: %s" % output.strip().splitlines()[-1:])
+            self.fail("repo.bundle: git cannot read it: %s" % (output.strip().splitlines() or ["(no message)"])[-1])
             return
         git(["--git-dir", repo, "fetch", "-q", "--no-tags", bundle, "+refs/*:refs/*"])
         refs = {}
@@ -861,9 +862,9 @@ def record_problem(r):
     if r["parent"] is not None and not isinstance(r["parent"], int):
         return "parent is not an integer"
     if r["label"] is not None and r["label"] not in LABELS:
-        return "unknown label %r" % r["label"]
+        return "unknown label '%s'" % r["label"]
     if r["state"] not in STATES:
-        return "unknown state %r" % r["state"]
+        return "unknown state '%s'" % r["state"]
     if not isinstance(r["judgement"], dict) or JUDGEMENT_FIELDS - set(r["judgement"]):
         return "judgement needs " + ", ".join(sorted(JUDGEMENT_FIELDS))
     if not isinstance(r["timings"], dict) or TIMING_FIELDS - set(r["timings"]):
@@ -935,14 +936,14 @@ def first_difference(name, expected, actual):
             if h is None:
                 return "%s: the row of trial %s is missing" % (name, w[0])
             if w is None:
-                return "%s: row %d (%r) is not one the records give" % (name, i, h[0][:20])
+                return "%s: row %d ('%s') is not one the records give" % (name, i, h[0][:20])
             for column in range(max(len(w), len(h))):
                 a = w[column] if column < len(w) else "(nothing)"
                 b = h[column] if column < len(h) else "(nothing)"
                 if a != b:
-                    return "%s: the row of trial %s differs from what the records give: its %s is %r, the records" \
-                           " give %r" % (name, w[0], header[column] if column < len(header) else "column %d" % column,
-                                         b[:120], a[:120])
+                    return "%s: the row of trial %s differs from what the records give: its %s is '%s', the" \
+                           " records give '%s'" % (name, w[0], header[column] if column < len(header)
+                                                   else "column %d" % column, b[:120], a[:120])
     want_lines, have_lines = want.split("\n"), have.split("\n")
     for i in range(max(len(want_lines), len(have_lines))):
         w = want_lines[i] if i < len(want_lines) else "(nothing)"
@@ -950,7 +951,7 @@ def first_difference(name, expected, actual):
         if w != h:
             at = next((k for k in range(min(len(w), len(h))) if w[k] != h[k]), min(len(w), len(h)))
             start = max(0, at - 40)
-            return "%s line %d differs from what the records give: expected %r, found %r" % (
+            return "%s line %d differs from what the records give: expected '%s', found '%s'" % (
                 name, i + 1, w[start:at + 60], h[start:at + 60])
     return "%s differs from what the records give" % name
 
@@ -1047,7 +1048,7 @@ def main(argv):
     verification = Verification(folder, public_key, use_git=not args.no_git)
     ok = verification.run()
     campaign = verification.campaign or {}
-    title = "campaign %s %r (%s; %s, %s)" % (campaign.get("id"), campaign.get("name"), campaign.get("environment"),
+    title = "campaign %s '%s' (%s; %s, %s)" % (campaign.get("id"), campaign.get("name"), campaign.get("environment"),
                                             campaign.get("metric"), str(campaign.get("goal")).lower())
     if ok:
         print("VERIFIED %s" % title)

@@ -70,7 +70,11 @@ public final class ExportWriter {
      * Writes the export of {@code source} to {@code out} (not closed).
      *
      * @param repository the campaign's git repository; its commits of the exported trials become
-     *     {@code repo.bundle}, under {@code refs/trials/<number>}
+     *     {@code repo.bundle}, under {@code refs/trials/<number>}. May be null when no trial has a
+     *     commit (an imported run).
+     * @throws IllegalArgumentException when the trials are not in ascending number, or a record's
+     *     derived hash disagrees with the file given for it
+     * @throws IllegalStateException when the event log has a gap (an export never signs one)
      */
     public Summary writeZip(ExportSource source, Repository repository, OutputStream out) throws IOException {
         ExportCampaign campaign = source.campaign();

@@ -393,8 +393,8 @@ final class PaperViews {
         return value.substring(0, value.offsetByCodePoints(0, max)) + "...";
     }
 
-    /** A Markdown table cell: one line, cut, pipes escaped. */
+    /** A Markdown table cell: one line, cut, pipes escaped, and no HTML a renderer could run. */
     static String cell(String value, int max) {
-        return cut(flat(value), max).replace("|", "\\|");
+        return cut(flat(value), max).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|");
     }
 }

@@ -40,7 +40,7 @@ final class ExportFixture implements AutoCloseable {
 
     static final long CAMPAIGN = 1;
     static final double NOISE_FLOOR = 0.004;
-    static final String HOSTILE_HYPOTHESIS = "Wider hidden layer | 64 units\n\tsecond line with \"quotes\", a pipe |"
+    static final String HOSTILE_HYPOTHESIS = "Wider hidden layer | 64 <b>units</b> & more\n\tsecond line with \"quotes\", a pipe |"
             + " and an emoji \ud83d\ude00 \u2014 then a long tail that goes on and on so that every view has to cut it"
             + " somewhere past one hundred and twenty code points";
 

@@ -73,6 +73,7 @@ class ExportVerificationTest {
     void theUntouchedExportVerifiesAndHoldsEveryPart() throws IOException {
         Result result = verify(pristine, fixture.key.publicKey());
         assertEquals(0, result.exit, result.output);
+        assertEquals(result.output, Verifier.verify(pristine, fixture.key.publicKey()).report(), "the same summary");
         assertTrue(result.output.startsWith("VERIFIED campaign 1 'export fixture' (digits; accuracy, maximize)"),
                 result.output);
         assertTrue(result.output.contains("records: 10 trials in order, chained, Merkle root " + summary.merkleRoot()),
@@ -326,7 +327,20 @@ class ExportVerificationTest {
 
     record Result(int exit, String output) {}
 
+    /**
+     * Runs verify.py as an auditor would, and the Java {@link Verifier} on the same folder: the two
+     * must agree on the verdict and on the first broken item, word for word.
+     */
     private static Result verify(Path dir, String key) throws IOException {
+        Result python = verifyPy(dir, key);
+        Verifier.Result java = Verifier.verify(dir, key);
+        assertEquals(python.exit == 0, java.verified(), "verify.py:\n" + python.output + "Verifier:\n" + java.report());
+        assertEquals(python.output.lines().findFirst(), java.report().lines().findFirst(),
+                "verify.py and Verifier name the same first item");
+        return python;
+    }
+
+    private static Result verifyPy(Path dir, String key) throws IOException {
         Process process = new ProcessBuilder(PYTHON, dir.resolve("verify.py").toString(), dir.toString(), "--key", key)
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
