@@ -25,6 +25,7 @@ against published test vectors.
 
 import argparse
 import base64
+import concurrent.futures
 import decimal
 import hashlib
 import json
@@ -716,52 +717,42 @@ class Verification:
             name, _, oid = line.partition(" ")
             refs[name] = oid
         objects = cat_commits(repo, [r["commit"] for r in committed])
-        index_file = os.path.join(work, "index")
-        env = dict(os.environ, GIT_INDEX_FILE=index_file)
-        applied = 0
+        problems, jobs = {}, []
         for r in committed:
             n = r["number"]
             commit = objects.get(r["commit"])
-            if commit is None:
-                self.fail("trial %d: commit %s is not in repo.bundle" % (n, r["commit"]))
-                continue
             ref = refs.get("refs/trials/%d" % n)
-            if ref != r["commit"]:
-                self.fail("trial %d: repo.bundle's refs/trials/%d is %s, not the record's commit %s"
-                          % (n, n, ref or "missing", r["commit"]))
-                continue
-            if commit["tree"] != r["tree"]:
-                self.fail("trial %d: commit %s holds tree %s, the record says %s"
-                          % (n, r["commit"], commit["tree"], r["tree"]))
-                continue
-            if r["parent"] is None:
+            parent = self.by_number.get(r["parent"]) if r["parent"] is not None else None
+            if commit is None:
+                problems[n] = "trial %d: commit %s is not in repo.bundle" % (n, r["commit"])
+            elif ref != r["commit"]:
+                problems[n] = "trial %d: repo.bundle's refs/trials/%d is %s, not the record's commit %s" % (
+                    n, n, ref or "missing", r["commit"])
+            elif commit["tree"] != r["tree"]:
+                problems[n] = "trial %d: commit %s holds tree %s, the record says %s" % (
+                    n, r["commit"], commit["tree"], r["tree"])
+            elif r["parent"] is None:
                 if commit["parents"]:
-                    self.fail("trial %d has no parent trial, but its commit has parents %s" % (n, commit["parents"]))
-                continue
-            parent = self.by_number.get(r["parent"])
-            if parent is None or parent["commit"] is None:
-                self.fail("trial %d: its parent trial %s has no commit to build on" % (n, r["parent"]))
-                continue
-            if commit["parents"] != [parent["commit"]]:
-                self.fail("trial %d: its commit's parent is %s, not trial %d's commit %s"
-                          % (n, commit["parents"], r["parent"], parent["commit"]))
-                continue
-            if r["diff_sha256"] is None:
-                self.fail("trial %d has a parent but no diff to recompute its tree from" % n)
-                continue
-            git(["--git-dir", repo, "read-tree", parent["tree"]], env=env)
-            ok, output = git(["--git-dir", repo, "apply", "--cached", "--whitespace=nowarn",
-                              os.path.abspath(self.path("diffs/%d.diff" % n))], env=env, check=False)
-            if not ok:
-                self.fail("trial %d: diffs/%d.diff does not apply to trial %d's tree: %s"
-                          % (n, n, r["parent"], " ".join(output.split())[:300]))
-                continue
-            tree = git(["--git-dir", repo, "write-tree"], env=env)[1].strip()
-            if tree != r["tree"]:
-                self.fail("trial %d: diffs/%d.diff applied to trial %d's tree gives tree %s, not the recorded %s"
-                          % (n, n, r["parent"], tree, r["tree"]))
-                continue
-            applied += 1
+                    problems[n] = "trial %d has no parent trial, but its commit has parents %s" % (n, commit["parents"])
+            elif parent is None or parent["commit"] is None:
+                problems[n] = "trial %d: its parent trial %s has no commit to build on" % (n, r["parent"])
+            elif commit["parents"] != [parent["commit"]]:
+                problems[n] = "trial %d: its commit's parent is %s, not trial %d's commit %s" % (
+                    n, commit["parents"], r["parent"], parent["commit"])
+            elif r["diff_sha256"] is None:
+                problems[n] = "trial %d has a parent but no diff to recompute its tree from" % n
+            else:
+                jobs.append((n, r["parent"], parent["tree"], r["tree"], os.path.abspath(self.path("diffs/%d.diff" % n))))
+        # Each re-application is three short git runs; a few at a time, each with its own index file.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) + 1)) as pool:
+            for n, problem in zip([job[0] for job in jobs],
+                                  pool.map(lambda job: reapply(repo, work, job), jobs)):
+                if problem:
+                    problems[n] = problem
+        for r in committed:
+            if r["number"] in problems:
+                self.fail(problems[r["number"]])
+        applied = sum(1 for job in jobs if job[0] not in problems)
         self.summary.append("git: %d commits found in repo.bundle with their trees and parents; %d diffs re-applied"
                             " to their parent's tree give the recorded tree" % (len(committed), applied))
 
@@ -954,6 +945,26 @@ def first_difference(name, expected, actual):
             return "%s line %d differs from what the records give: expected '%s', found '%s'" % (
                 name, i + 1, w[start:at + 60], h[start:at + 60])
     return "%s differs from what the records give" % name
+
+
+def reapply(repo, work, job):
+    """None if the diff applied to the parent's tree gives the recorded tree, else what went wrong."""
+    n, parent, parent_tree, tree, diff = job
+    env = dict(os.environ, GIT_INDEX_FILE=os.path.join(work, "index-%d" % n))
+    try:
+        git(["--git-dir", repo, "read-tree", parent_tree], env=env)
+        ok, output = git(["--git-dir", repo, "apply", "--cached", "--whitespace=nowarn", diff], env=env, check=False)
+        if not ok:
+            return "trial %d: diffs/%d.diff does not apply to trial %d's tree: %s" % (
+                n, n, parent, " ".join(output.split())[:300])
+        result = git(["--git-dir", repo, "write-tree"], env=env)[1].strip()
+        if result != tree:
+            return "trial %d: diffs/%d.diff applied to trial %d's tree gives tree %s, not the recorded %s" % (
+                n, n, parent, result, tree)
+        return None
+    finally:
+        if os.path.exists(env["GIT_INDEX_FILE"]):
+            os.remove(env["GIT_INDEX_FILE"])
 
 
 def git(arguments, env=None, check=True):

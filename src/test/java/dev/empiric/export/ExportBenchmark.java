@@ -293,10 +293,13 @@ public final class ExportBenchmark {
                             ? scores[incumbent] : null, 0.004, 0.008),
                     new TrialRecord.Timings(submitted, submitted.plusSeconds(3), submitted.plusSeconds(50), 40.0, 5.0),
                     1, null, null, null);
+            if (mode == Mode.RECORDS) {
+                return new TrialExport(record, null, null, null);
+            }
             String diff = n == 0 ? null : Diffs.between("train.py", recipe(parents[n]), recipe(n));
             String view = n == 0 ? null : ("# Lineage view for opt at trial " + (n - 1) + "\n") + "leaderboard line\n".repeat(120);
             String log = ("=== trial " + n + " recipe\n") + "epoch 1 loss 0.123456 accuracy 0.912345\n".repeat(100);
-            return mode == Mode.RECORDS ? new TrialExport(record, null, null, null) : new TrialExport(record, diff, view, log);
+            return new TrialExport(record, diff, view, log);
         }
     }
 }
