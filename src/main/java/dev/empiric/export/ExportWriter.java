@@ -19,15 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -79,8 +75,7 @@ public final class ExportWriter {
     public Summary writeZip(ExportSource source, Repository repository, OutputStream out) throws IOException {
         ExportCampaign campaign = source.campaign();
         Path spool = Files.createTempDirectory("empiric-export-");
-        CountingStream counted = new CountingStream(out);
-        try (ZipExport zip = new ZipExport(counted, folder(campaign.id()) + "/", spool, clock.instant());
+        try (ZipExport zip = new ZipExport(out, folder(campaign.id()) + "/", spool, clock.instant());
                 LineSpool records = new LineSpool(spool.resolve("trials.jsonl"));
                 LineSpool treeTails = new LineSpool(spool.resolve("tree-tails"))) {
             PaperViews views = new PaperViews(campaign);
@@ -147,7 +142,7 @@ public final class ExportWriter {
             zip.writeManifest();
             zip.finish();
             return new Summary(folder(campaign.id()), chain.size(), events.count, commits.size(), chain.merkleRoot(),
-                    checkpoint.key(), counted.count);
+                    checkpoint.key(), zip.size());
         } finally {
             deleteTree(spool);
         }
@@ -342,33 +337,27 @@ public final class ExportWriter {
 
     /** The zip being written: every entry under one folder, hashed into the manifest as it goes. */
     private static final class ZipExport implements AutoCloseable {
-        private final ZipOutputStream zip;
+        private final StreamingZip zip;
         private final String root;
-        private final long time;
         private final Path manifestSpool;
         private final Writer manifest;
-        private final Set<String> contentAddressed = new HashSet<>();
+        private final Sha256.Seen views = new Sha256.Seen();
         private Sha256.Tee current;
         private boolean firstInManifest = true;
 
         ZipExport(OutputStream out, String root, Path spool, Instant now) throws IOException {
-            this.zip = new ZipOutputStream(new BufferedOutputStream(nonClosing(out), 1 << 16), StandardCharsets.UTF_8);
-            this.zip.setLevel(Deflater.BEST_SPEED);
+            this.zip = new StreamingZip(out, spool.resolve("central-directory"), now);
             this.root = root;
-            this.time = now.toEpochMilli();
             this.manifestSpool = spool.resolve("manifest");
             this.manifest = writer(manifestSpool);
         }
 
         void level(int level) {
-            zip.setLevel(level);
+            zip.level(level);
         }
 
         OutputStream open(String path) throws IOException {
-            ZipEntry entry = new ZipEntry(root + path);
-            entry.setTime(time);
-            zip.putNextEntry(entry);
-            current = new Sha256.Tee(zip);
+            current = new Sha256.Tee(zip.putNextEntry(root + path));
             return current;
         }
 
@@ -384,21 +373,14 @@ public final class ExportWriter {
         }
 
         void put(String path, String text) throws IOException {
-            put(path, text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        void put(String path, byte[] bytes) throws IOException {
-            open(path).write(bytes);
+            open(path).write(text.getBytes(StandardCharsets.UTF_8));
             close(path);
         }
 
         /** A file whose hash the record chain computed already; views are named by theirs and may come twice. */
         void putOnce(String path, byte[] bytes, String sha) throws IOException {
-            if (!path.startsWith("views/") || contentAddressed.add(sha)) {
-                ZipEntry entry = new ZipEntry(root + path);
-                entry.setTime(time);
-                zip.putNextEntry(entry);
-                zip.write(bytes);
+            if (!path.startsWith("views/") || views.add(sha)) {
+                zip.putNextEntry(root + path).write(bytes);
                 zip.closeEntry();
                 listed(path, sha);
             }
@@ -412,7 +394,7 @@ public final class ExportWriter {
         /** MANIFEST.json: the SHA-256 of every other file, in the order they were written. */
         void writeManifest() throws IOException {
             manifest.close();
-            OutputStream entry = open(MANIFEST);
+            OutputStream entry = zip.putNextEntry(root + MANIFEST);
             entry.write("{\"format\":\"empiric-manifest/1\",\"files\":{\n".getBytes(StandardCharsets.UTF_8));
             Files.copy(manifestSpool, entry);
             entry.write("\n}}\n".getBytes(StandardCharsets.UTF_8));
@@ -421,33 +403,16 @@ public final class ExportWriter {
 
         void finish() throws IOException {
             zip.finish();
-            zip.flush();
+        }
+
+        long size() {
+            return zip.size();
         }
 
         @Override
         public void close() throws IOException {
             manifest.close();
             zip.close();
-        }
-    }
-
-    private static final class CountingStream extends FilterOutputStream {
-        long count;
-
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
         }
     }
 }
