@@ -27,6 +27,7 @@ import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.BundleWriter;
 
 /**
@@ -115,6 +116,7 @@ public final class ExportWriter {
                     throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
                 }
                 BundleWriter bundle = new BundleWriter(repository);
+                bundle.setPackConfig(packConfig(repository));
                 for (int i = 0; i < commits.size(); i++) {
                     bundle.include("refs/trials/" + committed.get(i), commits.get(i));
                 }
@@ -146,6 +148,18 @@ public final class ExportWriter {
         } finally {
             deleteTree(spool);
         }
+    }
+
+    /**
+     * JGit's packing defaults allow a 50 MiB delta cache and unbounded delta windows, more than the
+     * rest of an export uses; an export must not need a large heap. Deltas still shrink the bundle.
+     */
+    private static PackConfig packConfig(Repository repository) {
+        PackConfig pack = new PackConfig(repository);
+        pack.setDeltaCacheSize(4L << 20);
+        pack.setDeltaSearchMemoryLimit(8L << 20);
+        pack.setBigFileThreshold(4 << 20);
+        return pack;
     }
 
     /**

@@ -59,11 +59,13 @@ public final class ExportBenchmark {
 
         Path zip = root.resolve("export.zip");
         if (once) {
-            // For memory checks at scale: one full export under the heap cap, nothing else.
-            Measured one = run(writer, campaign, trials, Mode.FULL, zip);
-            System.out.printf("one full export of %,d trials in a heap capped at %.0f MB: %.1f s wall, %.1f s CPU,"
-                    + " %.0f MB zip%n", trials, Runtime.getRuntime().maxMemory() / 1e6, one.seconds(), one.cpuSeconds(),
-                    Files.size(zip) / 1e6);
+            // For memory checks at scale: one export of each kind under the heap cap, nothing else.
+            for (Mode mode : List.of(Mode.NO_COMMITS, Mode.FULL)) {
+                Measured one = run(writer, campaign, trials, mode, zip);
+                System.out.printf("one %s export of %,d trials in a heap capped at %.0f MB: %.1f s wall, %.1f s CPU,"
+                        + " %.0f MB zip%n", mode == Mode.FULL ? "full" : "bundle-less", trials,
+                        Runtime.getRuntime().maxMemory() / 1e6, one.seconds(), one.cpuSeconds(), Files.size(zip) / 1e6);
+            }
             campaign.repository.close();
             return;
         }
