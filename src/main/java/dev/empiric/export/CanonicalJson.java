@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme): one byte sequence per JSON value, so that a record's
@@ -158,25 +161,25 @@ public final class CanonicalJson {
     }
 
     /** A record type's JSON members in canonical order, named as the canonical mapper names them. */
-    private record RecordShape(String[] names, java.lang.reflect.Method[] accessors) {
+    private record RecordShape(String[] names, Method[] accessors) {
         private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
             @Override
             protected RecordShape computeValue(Class<?> type) {
-                var naming = type.getAnnotation(com.fasterxml.jackson.databind.annotation.JsonNaming.class);
-                java.util.function.UnaryOperator<String> rename = name -> name;
+                var naming = type.getAnnotation(JsonNaming.class);
+                UnaryOperator<String> rename = name -> name;
                 if (naming != null && naming.value() == PropertyNamingStrategies.SnakeCaseStrategy.class) {
                     rename = ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE)::translate;
                 } else if (naming != null) {
                     throw new IllegalStateException(type + " uses a naming the canonical writer does not know");
                 }
-                TreeMap<String, java.lang.reflect.Method> members = new TreeMap<>();
+                TreeMap<String, Method> members = new TreeMap<>();
                 for (var component : type.getRecordComponents()) {
-                    java.lang.reflect.Method accessor = component.getAccessor();
+                    Method accessor = component.getAccessor();
                     accessor.setAccessible(true);
                     members.put(rename.apply(component.getName()), accessor);
                 }
                 return new RecordShape(members.keySet().toArray(String[]::new),
-                        members.values().toArray(java.lang.reflect.Method[]::new));
+                        members.values().toArray(Method[]::new));
             }
         };
 

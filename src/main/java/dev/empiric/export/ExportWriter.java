@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.NullProgressMonitor;
