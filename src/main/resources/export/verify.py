@@ -47,8 +47,11 @@ RECORD_FIELDS = {"number", "parent", "specialist", "hypothesis", "expected_delta
 JUDGEMENT_FIELDS = {"incumbent", "incumbent_score", "noise_floor", "keep_threshold"}
 TIMING_FIELDS = {"submitted_at", "started_at", "finished_at", "recipe_seconds", "scoring_seconds"}
 # Messages name values as '%s', never with repr(): dev.empiric.export.Verifier prints the same text.
-EVENT_FIELDS = {"seq", "type", "trial", "actor", "at", "payload", "prev_sha256"}
+EVENT_FIELDS = {"seq", "type", "trial", "actor", "at", "payload", "prev_hash", "hash"}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+EVENT_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+# The first event of a campaign's log chains to 64 zeros (dev.empiric.campaign.EventLog.GENESIS).
+GENESIS = "0" * 64
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 OBJECT_ID = re.compile(r"^[0-9a-f]{40}$")
 # The paper's views: keep every constant and text rule in step with dev.empiric.export.PaperViews.
@@ -648,41 +651,94 @@ class Verification:
                             % (counts["diffs"], counts["logs"], len({r["proposer_view_sha256"] for r in self.records
                                                                      if r["proposer_view_sha256"]})))
 
-    # -- events: canonical, numbered from 1 without gaps, chained, counted and headed as signed
+    # -- events: the server's own log, each event hashed and chained by its rule, counted and headed as signed
     def check_events(self):
         data = self.read("events.jsonl") if self.exists("events.jsonl") else None
         if data is None:
             self.fail("events.jsonl is missing")
             return
         lines = data.split(b"\n")[:-1] if data else []
-        previous = None
-        for i, line in enumerate(lines, 1):
+        events, previous = [], GENESIS
+        for seq, line in enumerate(lines, 1):
             try:
                 event = parse_canonical(line)
             except ValueError as e:
-                self.fail("events.jsonl line %d: %s" % (i, e))
+                self.fail("events.jsonl line %d: %s" % (seq, e))
                 return
-            if not isinstance(event, dict) or not EVENT_FIELDS <= set(event):
-                self.fail("events.jsonl line %d: an event needs the fields %s" % (i, ", ".join(sorted(EVENT_FIELDS))))
+            problem = event_problem(event)
+            if problem:
+                self.fail("events.jsonl line %d: %s" % (seq, problem))
                 return
-            if event["seq"] != i:
+            if event["seq"] != seq:
                 self.fail("events.jsonl line %d holds event %s where event %d belongs: an event was removed or moved"
-                          % (i, event["seq"], i))
+                          % (seq, event["seq"], seq))
                 return
-            if event["prev_sha256"] != previous:
-                self.fail("events.jsonl: event %d does not hash to the prev_sha256 of event %d: it was changed"
-                          % (i - 1, i))
+            if event["prev_hash"] != previous:
+                self.fail("events.jsonl: event %d %s: an event was removed, inserted or changed" % (
+                    seq, "does not start the chain (its prev_hash is not 64 zeros)" if seq == 1 else
+                    "does not chain to event %d (its prev_hash is not that event's hash)" % (seq - 1)))
+                return
+            if event_hash(event) != event["hash"]:
+                self.fail("events.jsonl: event %d does not hash to its recorded hash: it was changed" % seq)
                 return
             if event["trial"] is not None and event["trial"] not in self.by_number and self.records:
-                self.fail("events.jsonl event %d concerns trial %s, which has no record" % (i, event["trial"]))
-            previous = sha256_hex(line)
+                self.fail("events.jsonl event %d concerns trial %s, which has no record" % (seq, event["trial"]))
+            events.append(event)
+            previous = event["hash"]
         cp = self.checkpoint or {}
-        if len(lines) != cp.get("event_count") or previous != cp.get("event_head"):
+        head = previous if events else None
+        if len(events) != cp.get("event_count") or head != cp.get("event_head"):
             self.fail("events.jsonl holds %d events ending in %s; the signed checkpoint says %s ending in %s:"
                       " events were changed, added or removed"
-                      % (len(lines), previous, cp.get("event_count"), cp.get("event_head")))
+                      % (len(events), head, cp.get("event_count"), cp.get("event_head")))
             return
-        self.summary.append("events: %d events in order, chained, as signed" % len(lines))
+        agreeing = self.check_log_against_records(events)
+        self.summary.append("events: %d events in order, each hashed and chained by the server's rule, as signed; %d"
+                            " trials' submissions and outcomes agree with their records" % (len(events), agreeing))
+
+    def check_log_against_records(self, events):
+        """The log and the records are two accounts of the same trials: each submission's diff and commit, and
+        each trial's last outcome (label and score, or its cancellation), must be the same in both."""
+        submissions, outcomes = {}, {}
+        for event in events:
+            if event["trial"] is None:
+                continue
+            if event["type"] in ("trial.submitted", "trial.rejected"):
+                submissions[event["trial"]] = event
+            if event["type"] in ("trial.finished", "trial.rejected", "trial.cancelled"):
+                outcomes[event["trial"]] = event
+        agreeing = 0
+        for r in self.records:
+            n, before = r["number"], len(self.failures)
+            submitted, outcome = submissions.get(n), outcomes.get(n)
+            if submitted is not None:
+                facts = payload_of(submitted)
+                diff, commit = text_or_none(facts.get("diffSha256")), text_or_none(facts.get("commit"))
+                if diff != r["diff_sha256"]:
+                    self.fail("trial %d: event %d (%s) recorded the diff's sha256 as %s, trials.jsonl says %s"
+                              % (n, submitted["seq"], submitted["type"], diff, r["diff_sha256"]))
+                elif commit != r["commit"]:
+                    self.fail("trial %d: event %d (%s) recorded commit %s, trials.jsonl says %s"
+                              % (n, submitted["seq"], submitted["type"], commit, r["commit"]))
+            if outcome is not None:
+                facts = payload_of(outcome)
+                if outcome["type"] == "trial.cancelled":
+                    if r["state"] != "CANCELLED":
+                        self.fail("trial %d is %s in trials.jsonl, but event %d (trial.cancelled) cancelled it"
+                                  % (n, r["state"], outcome["seq"]))
+                else:
+                    label = text_or_none(facts.get("label"))
+                    score = facts.get("score")
+                    score = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+                    if label != r["label"]:
+                        self.fail("trial %d is labelled %s in trials.jsonl, but event %d (%s) recorded %s"
+                                  % (n, r["label"], outcome["seq"], outcome["type"], label))
+                    elif score != r["score"] or (score is None) != (r["score"] is None):
+                        self.fail("trial %d scored %s in trials.jsonl, but event %d (%s) recorded %s"
+                                  % (n, num(r["score"]), outcome["seq"], outcome["type"], num(score)))
+            if (submitted is not None or outcome is not None) and len(self.failures) == before:
+                agreeing += 1
+        return agreeing
 
     # -- git: each record's commit, tree, parent and diff, recomputed from repo.bundle
     def check_git(self):
@@ -878,6 +934,44 @@ def record_problem(r):
         if r[field] is not None and (not isinstance(r[field], (int, float)) or isinstance(r[field], bool)):
             return "%s is not a number" % field
     return None
+
+
+def event_problem(e):
+    if not isinstance(e, dict) or EVENT_FIELDS - set(e):
+        return "an event needs the fields " + ", ".join(sorted(EVENT_FIELDS))
+    if not is_int(e["seq"]) or not (e["trial"] is None or is_int(e["trial"])):
+        return "seq and trial are integers"
+    for field in ("type", "actor", "at", "payload", "prev_hash", "hash"):
+        if not isinstance(e[field], str):
+            return "%s is not text" % field
+    if not EVENT_AT.match(e["at"]):
+        return "at is not a UTC timestamp with milliseconds"
+    if not SHA256.match(e["prev_hash"]) or not SHA256.match(e["hash"]):
+        return "prev_hash and hash are SHA-256 hex"
+    return None
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def event_hash(e):
+    """The server's rule (docs/audit.md): SHA-256 of prev_hash, seq, type, trial, actor, at, payload, one per line."""
+    text = "\n".join([e["prev_hash"], str(e["seq"]), e["type"], "" if e["trial"] is None else str(e["trial"]),
+                      e["actor"], e["at"], e["payload"]])
+    return sha256_hex(text.encode("utf-8"))
+
+
+def payload_of(event):
+    try:
+        facts = json.loads(event["payload"])
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
+def text_or_none(value):
+    return value if isinstance(value, str) else None
 
 
 def split_tsv(text):

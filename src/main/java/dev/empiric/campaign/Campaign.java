@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One lineage on one environment, with its own git repository, its incumbent best trial and its
@@ -65,8 +66,17 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "last_event_hash")
     public String lastEventHash;
 
+    /** {@link ImportOrigin} as JSON for an IMPORTED campaign; null for a campaign run here. */
+    @Column(name = "imported_from")
+    public String importedFrom;
+
     @Version
     public long version;
+
+    /** Where an imported campaign's trials came from; empty for a campaign run on this server. */
+    public Optional<ImportOrigin> importOrigin() {
+        return importedFrom == null ? Optional.empty() : Optional.of(ImportOrigin.fromJson(importedFrom));
+    }
 
     public CampaignSettings parsedSettings() {
         return CampaignSettings.fromJson(settings);

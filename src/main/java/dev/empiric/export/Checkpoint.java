@@ -8,7 +8,7 @@ import java.util.Base64;
 
 /**
  * The signed statement at the root of an export ({@code checkpoint}): this campaign had exactly
- * {@code recordCount} trial records with this Merkle root, and {@code eventCount} events ending in
+ * {@code recordCount} trial records with this Merkle root, and {@code eventCount} events whose chain ends in
  * {@code eventHead}, at {@code createdAt}. Every other file is bound to it through hashes in the
  * records (diffs, logs, views, commits), so one Ed25519 signature covers the whole export.
  *
@@ -16,7 +16,7 @@ import java.util.Base64;
  *
  * @param merkleRoot RFC 6962 root (hex) over the lines of {@code trials.jsonl}
  * @param recordHead SHA-256 of the last record line (the head of the record chain), or null
- * @param eventHead SHA-256 of the last event line, or null
+ * @param eventHead the hash of the last event (the head of the server's own event chain), or null
  * @param key fingerprint of the signing key ({@link SigningKey#fingerprint})
  * @param signature base64 Ed25519 signature
  */

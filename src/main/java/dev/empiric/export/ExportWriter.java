@@ -1,5 +1,7 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
+import dev.empiric.campaign.EventLog;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
@@ -82,11 +84,15 @@ public final class ExportWriter {
             Path results = spool.resolve("results.tsv");
             List<ObjectId> commits = new ArrayList<>();
             List<Integer> committed = new ArrayList<>();
+            HashSet256 viewsNamed = new HashSet256();
             RecordChain chain = new RecordChain(repository);
             try (chain; Writer resultRows = writer(results); Stream<TrialExport> trials = source.trials()) {
                 resultRows.write(views.resultsHeader());
                 for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
-                    RecordChain.Link link = chain.next(it.next(), zip::putOnce);
+                    RecordChain.Link link = chain.next(it.next(), zip::putHashed);
+                    if (link.record().proposerViewSha256() != null) {
+                        viewsNamed.add(link.record().proposerViewSha256());
+                    }
                     records.append(link.line());
                     treeTails.append(views.treeTail(link.record()).getBytes(StandardCharsets.UTF_8));
                     views.add(link.record());
@@ -109,6 +115,7 @@ public final class ExportWriter {
                 }
             }
             zip.close("events.jsonl");
+            writeViews(source, viewsNamed, zip);
 
             if (!commits.isEmpty()) {
                 if (repository == null) {
@@ -126,7 +133,7 @@ public final class ExportWriter {
             }
 
             zip.copy("results.tsv", results);
-            PaperViews.RecordLoader loader = index -> CanonicalJson.read(records.load(index), TrialRecord.class);
+            PaperViews.RecordLoader loader = index -> CanonicalJson.read(records.load(index), ExportRecord.class);
             try (Writer tree = new BufferedWriter(new OutputStreamWriter(zip.open("tree.tsv"), StandardCharsets.UTF_8))) {
                 views.writeTree(treeTails::load, tree);
             }
@@ -146,6 +153,33 @@ public final class ExportWriter {
                     checkpoint.key(), zip.size());
         } finally {
             deleteTree(spool);
+        }
+    }
+
+    /** {@code views/<sha256>.md}: each view the records name, once, checked against its name. */
+    private static void writeViews(ExportSource source, HashSet256 named, ZipExport zip) throws IOException {
+        HashSet256 written = new HashSet256();
+        try (Stream<ShownView> shown = source.views()) {
+            for (Iterator<ShownView> it = shown.iterator(); it.hasNext(); ) {
+                ShownView view = it.next();
+                byte[] bytes = view.text().getBytes(StandardCharsets.UTF_8);
+                String sha = Sha256.hex(bytes);
+                if (!sha.equals(view.sha256())) {
+                    throw new IllegalStateException("the proposer view stored as " + view.sha256() + " hashes to " + sha
+                            + ": the store's copy was altered; an export never signs it");
+                }
+                if (!named.contains(sha)) {
+                    throw new IllegalArgumentException("proposer view " + sha + " is named by no exported trial");
+                }
+                if (written.add(sha)) {
+                    zip.putHashed("views/" + sha + ".md", bytes, sha);
+                }
+            }
+        }
+        if (written.size() != named.size()) {
+            throw new IllegalStateException((named.size() - written.size()) + " of the " + named.size()
+                    + " proposer views the trials name are missing from the store; an export never signs a record"
+                    + " whose view it cannot show");
         }
     }
 
@@ -195,9 +229,9 @@ public final class ExportWriter {
         csvRow(csv, header);
         try (RecordChain chain = new RecordChain(repository); trials) {
             for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
-                TrialRecord r = chain.next(it.next(), (path, content, sha) -> {}).record();
-                TrialRecord.Judgement j = r.judgement();
-                TrialRecord.Timings t = r.timings();
+                ExportRecord r = chain.next(it.next(), (path, content, sha) -> {}).record();
+                ExportRecord.Judgement j = r.judgement();
+                ExportRecord.Timings t = r.timings();
                 List<String> row = new ArrayList<>(Arrays.asList(Integer.toString(r.number()), text(r.parent()),
                         formulaSafe(r.specialist()), text(r.state()), text(r.label()), formulaSafe(r.sourceStatus()),
                         PaperViews.num(r.score()), PaperViews.num(r.scoreStd()), PaperViews.delta(r),
@@ -283,20 +317,28 @@ public final class ExportWriter {
         }
     }
 
-    /** Chains the events and counts them; the log must run 1, 2, 3, ... without a gap. */
+    /**
+     * Checks the server's event chain as it passes (numbered from 1 without a gap, each event linked
+     * to the one before, each hash what the rule gives) and counts it; an export never signs a broken
+     * log, so a fault in the store is found here rather than by the auditor.
+     */
     private static final class EventChain {
         long count;
         String head;
 
         byte[] next(EventRecord event) {
+            String previous = head == null ? EventLog.GENESIS : head;
             if (event.seq() != count + 1) {
                 throw new IllegalStateException("the event log jumps from " + count + " to " + event.seq()
-                        + "; an export must not sign a log with a gap");
+                        + "; an export never signs a log with a gap");
             }
-            byte[] line = CanonicalJson.bytes(event.chainedTo(head));
-            head = Sha256.hex(line);
+            if (!previous.equals(event.prevHash()) || !event.recomputedHash().equals(event.hash())) {
+                throw new IllegalStateException("event " + event.seq() + " of the event log does not chain to the one"
+                        + " before it: the stored log was altered; an export never signs it");
+            }
+            head = event.hash();
             count++;
-            return line;
+            return CanonicalJson.bytes(event);
         }
     }
 
@@ -354,8 +396,7 @@ public final class ExportWriter {
         private final String root;
         private final Path manifestSpool;
         private final Writer manifest;
-        private final Sha256.Seen views = new Sha256.Seen();
-        private Sha256.Tee current;
+        private HashingStream current;
         private boolean firstInManifest = true;
 
         ZipExport(OutputStream out, String root, Path spool, Instant now) throws IOException {
@@ -370,7 +411,7 @@ public final class ExportWriter {
         }
 
         OutputStream open(String path) throws IOException {
-            current = new Sha256.Tee(zip.putNextEntry(root + path));
+            current = new HashingStream(zip.putNextEntry(root + path));
             return current;
         }
 
@@ -390,13 +431,11 @@ public final class ExportWriter {
             close(path);
         }
 
-        /** A file whose hash the record chain computed already; views are named by theirs and may come twice. */
-        void putOnce(String path, byte[] bytes, String sha) throws IOException {
-            if (!path.startsWith("views/") || views.add(sha)) {
-                zip.putNextEntry(root + path).write(bytes);
-                zip.closeEntry();
-                listed(path, sha);
-            }
+        /** A file whose hash is known already. */
+        void putHashed(String path, byte[] bytes, String sha) throws IOException {
+            zip.putNextEntry(root + path).write(bytes);
+            zip.closeEntry();
+            listed(path, sha);
         }
 
         void copy(String path, Path file) throws IOException {

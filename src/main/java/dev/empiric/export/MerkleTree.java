@@ -1,5 +1,6 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;

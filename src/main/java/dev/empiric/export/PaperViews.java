@@ -40,7 +40,7 @@ final class PaperViews {
 
     /** Loads the full record at a skeleton index (index order is number order). */
     interface RecordLoader {
-        TrialRecord load(int index) throws IOException;
+        ExportRecord load(int index) throws IOException;
     }
 
     /** Loads the {@link #treeTail} of the record at a skeleton index. */
@@ -61,7 +61,7 @@ final class PaperViews {
         this.campaign = campaign;
     }
 
-    void add(TrialRecord record) {
+    void add(ExportRecord record) {
         if (size > 0 && record.number() <= numbers[size - 1]) {
             throw new IllegalArgumentException("records must come in ascending number: trial " + record.number()
                     + " after trial " + numbers[size - 1]);
@@ -93,8 +93,8 @@ final class PaperViews {
     }
 
     /** One row per record, in the paper's column order; the specialist stands in for its domain. */
-    String resultsRow(TrialRecord r) {
-        TrialRecord.Timings t = r.timings();
+    String resultsRow(ExportRecord r) {
+        ExportRecord.Timings t = r.timings();
         Double total = t.startedAt() == null || t.finishedAt() == null ? null
                 : ChronoUnit.MICROS.between(t.startedAt(), t.finishedAt()) / 1_000_000.0;
         return String.join("\t", exp(r.number()), time(t.finishedAt()), tsv(r.specialist()), exp(r.parent()),
@@ -111,7 +111,7 @@ final class PaperViews {
      * A record's tree.tsv columns after its place in the tree (specialist, status, score, delta,
      * hypothesis): written down while the records stream past, so the tree needs no record again.
      */
-    String treeTail(TrialRecord r) {
+    String treeTail(ExportRecord r) {
         return String.join("\t", tsv(r.specialist()), r.status(), num(r.score()), delta(r), tsv(r.hypothesis()));
     }
 
@@ -190,7 +190,7 @@ final class PaperViews {
         int best = best();
         ObjectNode json = CanonicalJson.object();
         if (best >= 0) {
-            TrialRecord r = loader.load(best);
+            ExportRecord r = loader.load(best);
             json.put("exp_id", exp(r.number()));
             json.put("specialist", r.specialist());
             json.put("hypothesis", r.hypothesis());
@@ -212,7 +212,7 @@ final class PaperViews {
         if (best < 0) {
             md.append("- none: no trial has been kept yet\n");
         } else {
-            TrialRecord r = loader.load(best);
+            ExportRecord r = loader.load(best);
             md.append("- **exp_id**: ").append(exp(r.number())).append('\n')
                     .append("- **").append(metric).append("**: ").append(num(r.score())).append('\n')
                     .append("- **specialist**: ").append(cell(r.specialist(), 100)).append('\n')
@@ -230,7 +230,7 @@ final class PaperViews {
         }
         keptIndices.sort(betterFirst());
         for (int i : keptIndices.subList(0, Math.min(LEADERBOARD_SIZE, keptIndices.size()))) {
-            TrialRecord r = loader.load(i);
+            ExportRecord r = loader.load(i);
             md.append("| ").append(exp(r.number())).append(" | ").append(num(r.score())).append(" | ")
                     .append(delta(r)).append(" | ").append(cell(r.specialist(), 100)).append(" | ")
                     .append(cell(r.hypothesis(), 100)).append(" |\n");
@@ -250,7 +250,7 @@ final class PaperViews {
         } else {
             md.append("**Current-best lineage** (root → best):\n\n");
             for (int k = 0; k < chain.size(); k++) {
-                TrialRecord r = loader.load(chain.get(k));
+                ExportRecord r = loader.load(chain.get(k));
                 md.append(k == 0 ? "    " : "     └─ ").append("exp_").append(exp(r.number())).append(" [")
                         .append(flat(r.specialist())).append(", ").append(r.status()).append(", ").append(metric)
                         .append('=').append(num(r.score()));
@@ -272,7 +272,7 @@ final class PaperViews {
         }
         recent.sort(Comparator.<Integer>comparingLong(i -> finished[i]).thenComparingInt(i -> numbers[i]).reversed());
         for (int i : recent.subList(0, Math.min(RECENT_SIZE, recent.size()))) {
-            TrialRecord r = loader.load(i);
+            ExportRecord r = loader.load(i);
             md.append("| ").append(exp(r.number())).append(" | ").append(cell(r.specialist(), 100)).append(" | ")
                     .append(r.status()).append(" | ").append(num(r.score())).append(" | ")
                     .append(cell(r.hypothesis(), 80)).append(" |\n");
@@ -335,7 +335,7 @@ final class PaperViews {
      * The paper's delta_vs_best: score minus the incumbent's score, as the exact decimal difference
      * of the two printed numbers (0.97 - 0.95 is 0.02 here, where doubles give 0.020000000000000018).
      */
-    static String delta(TrialRecord r) {
+    static String delta(ExportRecord r) {
         Double incumbent = r.judgement().incumbentScore();
         if (r.score() == null || incumbent == null) {
             return "";

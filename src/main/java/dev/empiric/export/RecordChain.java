@@ -1,8 +1,10 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -11,7 +13,7 @@ import org.eclipse.jgit.lib.Repository;
 
 /**
  * Turns the server's trials, in number order, into the exported record chain: each record gets the
- * hashes of the files exported beside it and of the record before it, and its canonical line is
+ * hashes of the files exported beside it (diff, log) and of the record before it, and its canonical line is
  * appended to the Merkle tree. Shared by the zip export and the plain JSONL table, so both carry
  * byte-identical lines.
  */
@@ -23,7 +25,9 @@ final class RecordChain implements AutoCloseable {
     }
 
     /** One chained record and its canonical line (without the line break). */
-    record Link(TrialRecord record, byte[] line) {}
+    record Link(ExportRecord record, byte[] line) {}
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final ObjectReader reader;
     private final MerkleTree merkle = new MerkleTree();
@@ -36,21 +40,20 @@ final class RecordChain implements AutoCloseable {
     }
 
     Link next(TrialExport export, Files files) throws IOException {
-        TrialRecord r = Objects.requireNonNull(export.record(), "a trial export needs its record");
+        ExportRecord r = Objects.requireNonNull(export.record(), "a trial export needs its record");
         if (lastNumber != null && r.number() <= lastNumber) {
             throw new IllegalArgumentException("trials must come in ascending number: trial " + r.number()
                     + " after trial " + lastNumber);
         }
+        if (r.proposerViewSha256() != null && !SHA256.matcher(r.proposerViewSha256()).matches()) {
+            throw new IllegalArgumentException("trial " + r.number() + ": proposer_view_sha256 '"
+                    + r.proposerViewSha256() + "' is not a SHA-256");
+        }
         String diffSha = put(files, "diffs/" + r.number() + ".diff", "diff_sha256", export.diff(), r.diffSha256(), r.number());
         String logSha = put(files, "logs/" + r.number() + ".log", "log_sha256", export.log(), r.logSha256(), r.number());
-        String viewSha = export.proposerView() == null ? null : Sha256.hex(export.proposerView());
-        if (viewSha != null) {
-            derived(r.number(), "proposer_view_sha256", r.proposerViewSha256(), viewSha);
-            files.put("views/" + viewSha + ".md", export.proposerView().getBytes(StandardCharsets.UTF_8), viewSha);
-        }
         derived(r.number(), "prev_sha256", r.prevSha256(), previous);
         String tree = r.tree() != null || r.commit() == null || reader == null ? r.tree() : treeOf(r);
-        TrialRecord record = r.withDerived(diffSha, tree, viewSha, logSha, previous);
+        ExportRecord record = r.withDerived(diffSha, tree, logSha, previous);
         byte[] line = CanonicalJson.bytes(record);
         previous = Sha256.hex(line);
         merkle.append(line);
@@ -92,7 +95,7 @@ final class RecordChain implements AutoCloseable {
         }
     }
 
-    private String treeOf(TrialRecord r) throws IOException {
+    private String treeOf(ExportRecord r) throws IOException {
         byte[] commit;
         try {
             commit = reader.open(ObjectId.fromString(r.commit()), Constants.OBJ_COMMIT).getCachedBytes();

@@ -1,5 +1,6 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,9 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.empiric.campaign.EventLog;
 import dev.empiric.environment.EnvironmentSpec.Goal;
 import dev.empiric.trial.Label;
 import java.io.ByteArrayInputStream;
@@ -64,7 +66,8 @@ public final class Verifier {
     private static final List<String> TIMING_FIELDS = List.of("finished_at", "recipe_seconds", "scoring_seconds",
             "started_at", "submitted_at");
     private static final List<String> EVENT_FIELDS = List.of("seq", "type", "trial", "actor", "at", "payload",
-            "prev_sha256");
+            "prev_hash", "hash");
+    private static final Pattern EVENT_AT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
     private static final List<String> VIEWS = List.of("results.tsv", "tree.tsv", "best.json", "LEADERBOARD.md",
             "KNOWLEDGE.md");
 
@@ -98,8 +101,8 @@ public final class Verifier {
     private JsonNode checkpoint;
     private ExportCampaign campaign;
     private final List<byte[]> lines = new ArrayList<>();
-    private final List<TrialRecord> records = new ArrayList<>();
-    private final Map<Integer, TrialRecord> byNumber = new HashMap<>();
+    private final List<ExportRecord> records = new ArrayList<>();
+    private final Map<Integer, ExportRecord> byNumber = new HashMap<>();
 
     private Verifier(Path folder, String publicKey) {
         this.folder = folder;
@@ -289,7 +292,7 @@ public final class Verifier {
                 return;
             }
             String problem = recordProblem(node);
-            TrialRecord record = problem != null ? null : readRecord(node);
+            ExportRecord record = problem != null ? null : readRecord(node);
             if (problem != null || record == null) {
                 failures.add("trials.jsonl line " + (i + 1) + " (trial " + node.path("number").asText("None") + "): "
                         + (problem != null ? problem : "not a trial record"));
@@ -351,7 +354,7 @@ public final class Verifier {
         Set<String> referenced = new HashSet<>();
         int diffs = 0;
         int logs = 0;
-        for (TrialRecord r : records) {
+        for (ExportRecord r : records) {
             int n = r.number();
             String[][] files = {{"diffs", "diffs/" + n + ".diff", "diff_sha256", r.diffSha256()},
                     {"logs", "logs/" + n + ".log", "log_sha256", r.logSha256()},
@@ -389,7 +392,7 @@ public final class Verifier {
                 }
             }
         }
-        long views = records.stream().map(TrialRecord::proposerViewSha256).filter(java.util.Objects::nonNull).distinct()
+        long views = records.stream().map(ExportRecord::proposerViewSha256).filter(java.util.Objects::nonNull).distinct()
                 .count();
         summary.add("files: " + diffs + " diffs, " + logs + " logs and " + views + " proposer views match their records");
     }
@@ -399,52 +402,167 @@ public final class Verifier {
             failures.add("events.jsonl is missing");
             return;
         }
-        List<byte[]> events = new ArrayList<>();
-        splitLines(read("events.jsonl"), events);
-        String previous = null;
-        for (int i = 0; i < events.size(); i++) {
-            int line = i + 1;
+        List<byte[]> lines = new ArrayList<>();
+        splitLines(read("events.jsonl"), lines);
+        List<JsonNode> events = new ArrayList<>();
+        String previous = EventLog.GENESIS;
+        for (int i = 0; i < lines.size(); i++) {
+            int seq = i + 1;
             JsonNode event;
             try {
-                event = canonical(events.get(i));
+                event = canonical(lines.get(i));
             } catch (IllegalArgumentException e) {
-                failures.add("events.jsonl line " + line + ": " + e.getMessage());
+                failures.add("events.jsonl line " + seq + ": " + e.getMessage());
                 return;
             }
-            if (!event.isObject() || !EVENT_FIELDS.stream().allMatch(event::has)) {
-                failures.add("events.jsonl line " + line + ": an event needs the fields "
-                        + String.join(", ", new TreeSet<>(EVENT_FIELDS)));
+            String problem = eventProblem(event);
+            if (problem != null) {
+                failures.add("events.jsonl line " + seq + ": " + problem);
                 return;
             }
-            if (!event.get("seq").isIntegralNumber() || event.get("seq").asLong() != line) {
-                failures.add("events.jsonl line " + line + " holds event " + event.get("seq").asText() + " where event "
-                        + line + " belongs: an event was removed or moved");
+            if (event.get("seq").asLong() != seq) {
+                failures.add("events.jsonl line " + seq + " holds event " + event.get("seq").asText() + " where event "
+                        + seq + " belongs: an event was removed or moved");
                 return;
             }
-            if (!java.util.Objects.equals(event.get("prev_sha256").asText(null), previous)) {
-                failures.add("events.jsonl: event " + (line - 1) + " does not hash to the prev_sha256 of event " + line
-                        + ": it was changed");
+            if (!event.get("prev_hash").asText().equals(previous)) {
+                failures.add("events.jsonl: event " + seq + (seq == 1 ? " does not start the chain (its prev_hash is"
+                        + " not 64 zeros)" : " does not chain to event " + (seq - 1) + " (its prev_hash is not that"
+                        + " event's hash)") + ": an event was removed, inserted or changed");
                 return;
             }
             JsonNode trial = event.get("trial");
-            if (!trial.isNull() && !records.isEmpty() && !byNumber.containsKey(trial.asInt())) {
-                failures.add("events.jsonl event " + line + " concerns trial " + trial.asText() + ", which has no record");
+            String hash = EventLog.hash(previous, seq, event.get("type").asText(), trial.isNull() ? null : trial.asInt(),
+                    event.get("actor").asText(), event.get("at").asText(), event.get("payload").asText());
+            if (!hash.equals(event.get("hash").asText())) {
+                failures.add("events.jsonl: event " + seq + " does not hash to its recorded hash: it was changed");
+                return;
             }
-            previous = Sha256.hex(events.get(i));
+            if (!trial.isNull() && !records.isEmpty() && !byNumber.containsKey(trial.asInt())) {
+                failures.add("events.jsonl event " + seq + " concerns trial " + trial.asText() + ", which has no record");
+            }
+            events.add(event);
+            previous = hash;
         }
         JsonNode cp = checkpoint == null ? CanonicalJson.object() : checkpoint;
+        String head = events.isEmpty() ? null : previous;
         if (cp.path("event_count").asLong(-1) != events.size()
-                || !java.util.Objects.equals(previous, cp.path("event_head").asText(null))) {
-            failures.add("events.jsonl holds " + events.size() + " events ending in " + previous + "; the signed"
+                || !java.util.Objects.equals(head, cp.path("event_head").asText(null))) {
+            failures.add("events.jsonl holds " + events.size() + " events ending in " + py(head) + "; the signed"
                     + " checkpoint says " + cp.path("event_count").asText("None") + " ending in "
                     + cp.path("event_head").asText("None") + ": events were changed, added or removed");
             return;
         }
-        summary.add("events: " + events.size() + " events in order, chained, as signed");
+        int agreeing = checkLogAgainstRecords(events);
+        summary.add("events: " + events.size() + " events in order, each hashed and chained by the server's rule, as"
+                + " signed; " + agreeing + " trials' submissions and outcomes agree with their records");
+    }
+
+    /**
+     * The log and the records are two accounts of the same trials: each submission's diff and commit,
+     * and each trial's last outcome (label and score, or its cancellation), must be the same in both.
+     */
+    private int checkLogAgainstRecords(List<JsonNode> events) {
+        Map<Integer, JsonNode> submissions = new HashMap<>();
+        Map<Integer, JsonNode> outcomes = new HashMap<>();
+        for (JsonNode event : events) {
+            if (event.get("trial").isNull()) {
+                continue;
+            }
+            int trial = event.get("trial").asInt();
+            String type = event.get("type").asText();
+            if (type.equals("trial.submitted") || type.equals("trial.rejected")) {
+                submissions.put(trial, event);
+            }
+            if (type.equals("trial.finished") || type.equals("trial.rejected") || type.equals("trial.cancelled")) {
+                outcomes.put(trial, event);
+            }
+        }
+        int agreeing = 0;
+        for (ExportRecord r : records) {
+            int n = r.number();
+            JsonNode submitted = submissions.get(n);
+            JsonNode outcome = outcomes.get(n);
+            int before = failures.size();
+            if (submitted != null) {
+                JsonNode facts = payload(submitted);
+                String diff = facts.path("diffSha256").asText(null);
+                String commit = facts.path("commit").asText(null);
+                if (!java.util.Objects.equals(diff, r.diffSha256())) {
+                    failures.add("trial " + n + ": event " + submitted.get("seq").asText() + " ("
+                            + submitted.get("type").asText() + ") recorded the diff's sha256 as " + py(diff)
+                            + ", trials.jsonl says " + py(r.diffSha256()));
+                } else if (!java.util.Objects.equals(commit, r.commit())) {
+                    failures.add("trial " + n + ": event " + submitted.get("seq").asText() + " ("
+                            + submitted.get("type").asText() + ") recorded commit " + py(commit) + ", trials.jsonl says "
+                            + py(r.commit()));
+                }
+            }
+            if (outcome != null) {
+                JsonNode facts = payload(outcome);
+                String type = outcome.get("type").asText();
+                String seq = outcome.get("seq").asText();
+                if (type.equals("trial.cancelled")) {
+                    if (r.state() != dev.empiric.trial.TrialState.CANCELLED) {
+                        failures.add("trial " + n + " is " + r.state() + " in trials.jsonl, but event " + seq
+                                + " (trial.cancelled) cancelled it");
+                    }
+                } else {
+                    String label = facts.path("label").asText(null);
+                    Double score = facts.path("score").isNumber() ? facts.get("score").asDouble() : null;
+                    if (!java.util.Objects.equals(label, r.label() == null ? null : r.label().name())) {
+                        failures.add("trial " + n + " is labelled " + py(r.label()) + " in trials.jsonl, but event " + seq
+                                + " (" + type + ") recorded " + py(label));
+                    } else if (!java.util.Objects.equals(score, r.score())) {
+                        failures.add("trial " + n + " scored " + PaperViews.num(r.score()) + " in trials.jsonl, but"
+                                + " event " + seq + " (" + type + ") recorded " + PaperViews.num(score));
+                    }
+                }
+            }
+            if ((submitted != null || outcome != null) && failures.size() == before) {
+                agreeing++;
+            }
+        }
+        return agreeing;
+    }
+
+    /** A value as verify.py prints it with %s: null is None. */
+    private static String py(Object value) {
+        return value == null ? "None" : value.toString();
+    }
+
+    private static JsonNode payload(JsonNode event) {
+        try {
+            JsonNode facts = CanonicalJson.parse(event.get("payload").asText());
+            return facts.isObject() ? facts : CanonicalJson.object();
+        } catch (RuntimeException e) {
+            return CanonicalJson.object();
+        }
+    }
+
+    private static String eventProblem(JsonNode e) {
+        if (!e.isObject() || !EVENT_FIELDS.stream().allMatch(e::has)) {
+            return "an event needs the fields " + String.join(", ", new TreeSet<>(EVENT_FIELDS));
+        }
+        if (!e.get("seq").isIntegralNumber() || !(e.get("trial").isNull() || e.get("trial").isIntegralNumber())) {
+            return "seq and trial are integers";
+        }
+        for (String field : List.of("type", "actor", "at", "payload", "prev_hash", "hash")) {
+            if (!e.get(field).isTextual()) {
+                return field + " is not text";
+            }
+        }
+        if (!EVENT_AT.matcher(e.get("at").asText()).matches()) {
+            return "at is not a UTC timestamp with milliseconds";
+        }
+        if (!SHA256.matcher(e.get("prev_hash").asText()).matches() || !SHA256.matcher(e.get("hash").asText()).matches()) {
+            return "prev_hash and hash are SHA-256 hex";
+        }
+        return null;
     }
 
     private void checkGit() throws Exception {
-        List<TrialRecord> committed = records.stream().filter(r -> r.commit() != null).toList();
+        List<ExportRecord> committed = records.stream().filter(r -> r.commit() != null).toList();
         if (committed.isEmpty()) {
             summary.add("git: no trial has a commit (an imported run); nothing to recompute");
             return;
@@ -467,7 +585,7 @@ public final class Verifier {
                 refs.put(ref.getName(), ref.getObjectId().name());
             }
             int applied = 0;
-            for (TrialRecord r : committed) {
+            for (ExportRecord r : committed) {
                 int n = r.number();
                 RevCommit commit;
                 try {
@@ -494,7 +612,7 @@ public final class Verifier {
                     }
                     continue;
                 }
-                TrialRecord parent = byNumber.get(r.parent());
+                ExportRecord parent = byNumber.get(r.parent());
                 if (parent == null || parent.commit() == null) {
                     failures.add("trial " + n + ": its parent trial " + r.parent() + " has no commit to build on");
                     continue;
@@ -544,10 +662,10 @@ public final class Verifier {
         ExportCampaign.KeepRule rule = campaign.keepRule();
         int checked = 0;
         int unchecked = 0;
-        List<TrialRecord> incumbents = records.stream()
+        List<ExportRecord> incumbents = records.stream()
                 .filter(r -> r.kept() && r.timings().finishedAt() != null)
                 .sorted(java.util.Comparator.comparing(r -> r.timings().finishedAt())).toList();
-        for (TrialRecord r : records) {
+        for (ExportRecord r : records) {
             int n = r.number();
             if (r.label() == Label.BASELINE && r.parent() != null) {
                 failures.add("trial " + n + " is labelled BASELINE but has parent trial " + r.parent());
@@ -555,7 +673,7 @@ public final class Verifier {
             if (r.label() != Label.KEEP && r.label() != Label.DISCARD) {
                 continue;
             }
-            TrialRecord.Judgement j = r.judgement();
+            ExportRecord.Judgement j = r.judgement();
             if (r.score() == null || j.incumbent() == null || j.incumbentScore() == null || j.keepThreshold() == null) {
                 if (imported) {
                     unchecked++;
@@ -565,7 +683,7 @@ public final class Verifier {
                 }
                 continue;
             }
-            TrialRecord incumbent = byNumber.get(j.incumbent());
+            ExportRecord incumbent = byNumber.get(j.incumbent());
             if (incumbent == null || !incumbent.kept()) {
                 failures.add("trial " + n + " was judged against trial " + j.incumbent() + ", which is not a kept trial");
                 continue;
@@ -606,7 +724,7 @@ public final class Verifier {
                     continue;
                 }
                 List<Integer> newer = incumbents.stream().filter(k -> k != r && k.timings().finishedAt().isAfter(since)
-                        && k.timings().finishedAt().isBefore(finished)).map(TrialRecord::number).toList();
+                        && k.timings().finishedAt().isBefore(finished)).map(ExportRecord::number).toList();
                 if (!newer.isEmpty()) {
                     failures.add("trial " + n + " was judged against trial " + j.incumbent() + ", but trial "
                             + newer.getLast() + " had become the best before trial " + n + " finished");
@@ -627,7 +745,7 @@ public final class Verifier {
         PaperViews views = new PaperViews(campaign);
         StringBuilder results = new StringBuilder(views.resultsHeader());
         List<String> tails = new ArrayList<>();
-        for (TrialRecord r : records) {
+        for (ExportRecord r : records) {
             views.add(r);
             results.append(views.resultsRow(r));
             tails.add(views.treeTail(r));
@@ -736,9 +854,9 @@ public final class Verifier {
         return null;
     }
 
-    private static TrialRecord readRecord(JsonNode node) {
+    private static ExportRecord readRecord(JsonNode node) {
         try {
-            return CanonicalJson.read(node.toString(), TrialRecord.class);
+            return CanonicalJson.read(node.toString(), ExportRecord.class);
         } catch (RuntimeException e) {
             return null;
         }

@@ -41,6 +41,18 @@ import java.time.Instant;
         select new dev.empiric.trial.TrialSkeleton(t.number, t.parentNumber, t.specialist, t.state, t.label, t.score,
         t.finishedAt, t.commitId) from Trial t
         where t.campaignId = :campaign and t.specialist in :specialists and t.submittedAt >= :since order by t.number""")
+@NamedQuery(name = Trial.ROWS_AFTER, query = """
+        select new dev.empiric.trial.TrialRow(t.number, t.parentNumber, t.specialist, t.hypothesis, t.expectedDelta,
+        t.diff, t.commitId, t.state, t.label, t.sourceStatus, t.labelReason, t.score, t.scoreStd, t.metrics,
+        t.deltaVsBest, t.bestAtJudgement, t.noiseFloor, t.keepThreshold, t.notes, t.viewHash, t.submittedAt,
+        t.startedAt, t.finishedAt, t.recipeSeconds, t.scoringSeconds, t.artifactBytes, t.attempts)
+        from Trial t where t.campaignId = :campaign and t.number > :after order by t.number""")
+@NamedQuery(name = Trial.KEPT_SCORES, query = """
+        select t.number, t.score from Trial t where t.campaignId = :campaign and t.score is not null
+        and t.label in (dev.empiric.trial.Label.BASELINE, dev.empiric.trial.Label.KEEP)""")
+@NamedQuery(name = Trial.VIEW_HASHES_AFTER, query = """
+        select distinct t.viewHash from Trial t where t.campaignId = :campaign and t.viewHash > :after
+        order by t.viewHash""")
 @NamedQuery(name = Trial.DIFFS_ON_PARENT,
         query = "select t.diff from Trial t where t.campaignId = :campaign and t.parentNumber = :parent")
 public class Trial extends PanacheEntityBase {
@@ -55,6 +67,9 @@ public class Trial extends PanacheEntityBase {
     static final String SKELETONS = "Trial.skeletons";
     static final String SKELETONS_SINCE = "Trial.skeletonsSince";
     static final String DIFFS_ON_PARENT = "Trial.diffsOnParent";
+    static final String ROWS_AFTER = "Trial.rowsAfter";
+    static final String KEPT_SCORES = "Trial.keptScores";
+    static final String VIEW_HASHES_AFTER = "Trial.viewHashesAfter";
 
     /** Who may be named as a trial's specialist: also the shape the lineage view accepts. */
     public static final String SPECIALIST_NAME = "[A-Za-z0-9_.:-]{1,100}";
@@ -90,6 +105,10 @@ public class Trial extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     public Label label;
+
+    /** For a trial of an imported run: its status exactly as the original harness wrote it. */
+    @Column(name = "source_status")
+    public String sourceStatus;
 
     /** The sentence that explains the label (the keep rule's judgement, the failure, the refusal). */
     @Column(name = "label_reason")

@@ -113,14 +113,14 @@ class CanonicalJsonTest {
     @Test
     void recordsWrittenDirectlyEqualTheirJacksonTrees() {
         Instant at = Instant.parse("2026-11-20T10:00:00.123456789Z");
-        TrialRecord record = new TrialRecord(7, 5, "opt", "line one\n\t\"two\" \ud83d\ude00", -0.25, "a".repeat(64),
+        ExportRecord record = new ExportRecord(7, 5, "opt", "line one\n\t\"two\" \ud83d\ude00", -0.25, "a".repeat(64),
                 "b".repeat(40), "c".repeat(40), dev.empiric.trial.TrialState.FINISHED, dev.empiric.trial.Label.KEEP,
                 "keep", "beat it", 0.97, 0.001, Map.of("accuracy", 0.97, "zeta", 1e-7, "Alpha", 3.0), 20_480L,
-                new TrialRecord.Judgement(5, 0.95, 0.004, 0.008),
-                new TrialRecord.Timings(at, at.plusSeconds(1), null, 2.5, null), 2, null, "d".repeat(64), null);
+                new ExportRecord.Judgement(5, 0.95, 0.004, 0.008),
+                new ExportRecord.Timings(at, at.plusSeconds(1), null, 2.5, null), 2, null, "d".repeat(64), null);
         assertEquals(CanonicalJson.string(CanonicalJson.tree(record)), CanonicalJson.string(record));
-        EventRecord event = new EventRecord(3, "trial.attempt_failed", 7, "evaluator", at,
-                CanonicalJson.object().put("z", 1).put("a", "x"), "e".repeat(64));
+        EventRecord event = new EventRecord(3, "trial.attempt_failed", 7, "server", "2026-11-20T10:00:00.123Z",
+                "{\"reason\":\"docker: no space left\",\"attempt\":1}", "e".repeat(64), "f".repeat(64));
         assertEquals(CanonicalJson.string(CanonicalJson.tree(event)), CanonicalJson.string(event));
         Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT, new ExportCampaign(1, "n", "digits", "h", "accuracy",
                 dev.empiric.environment.EnvironmentSpec.Goal.MAXIMIZE, new ExportCampaign.KeepRule(0.002, 2.0), null),

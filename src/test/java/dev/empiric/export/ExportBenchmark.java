@@ -1,5 +1,7 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
+import dev.empiric.campaign.EventLog;
 import dev.empiric.environment.EnvironmentSpec.Goal;
 import dev.empiric.support.Diffs;
 import dev.empiric.trial.Label;
@@ -231,18 +233,36 @@ public final class ExportBenchmark {
 
                 @Override
                 public Stream<EventRecord> events() {
-                    Stream<EventRecord> started = Stream.of(new EventRecord(1, "runner.started", null, "runner", START,
-                            null, null));
+                    String[] previous = {EventLog.GENESIS};
+                    Stream<EventRecord> started = Stream.of(event(1, "runner.started", null, "api", START, previous));
                     return Stream.concat(started, IntStream.range(0, trials).boxed().flatMap(n -> Stream.of(
-                            event(n, 0, "trial.submitted"), event(n, 1, "trial.claimed"), event(n, 2, "trial.started"),
-                            event(n, 3, "trial.finished"))));
+                            event(2L + 4L * n, "trial.submitted", n, "runner:1", START.plusSeconds(60L * n), previous),
+                            event(3L + 4L * n, "trial.started", n, "server", START.plusSeconds(60L * n + 3), previous),
+                            event(4L + 4L * n, "trial.finished", n, "server", START.plusSeconds(60L * n + 50), previous),
+                            event(5L + 4L * n, "best.changed", n, "server", START.plusSeconds(60L * n + 50), previous))));
+                }
+
+                @Override
+                public Stream<ShownView> views() {
+                    return mode == Mode.RECORDS ? Stream.empty()
+                            : IntStream.range(1, trials).mapToObj(n -> new ShownView(Sha256.hex(view(n)), view(n)));
                 }
             };
         }
 
-        private static EventRecord event(int n, int step, String type) {
-            return new EventRecord(2L + 4L * n + step, type, n, step == 0 ? "opt" : "evaluator",
-                    START.plusSeconds(60L * n + step), CanonicalJson.object().put("attempt", 1), null);
+        /** An event as the server's log stores it, chained onto {@code previous[0]} (which it moves on). */
+        private static EventRecord event(long seq, String type, Integer n, String actor, Instant when,
+                String[] previous) {
+            String at = EventLog.formatAt(when);
+            String payload = "{\"attempt\":1}";
+            String hash = EventLog.hash(previous[0], seq, type, n, actor, at, payload);
+            EventRecord event = new EventRecord(seq, type, n, actor, at, payload, previous[0], hash);
+            previous[0] = hash;
+            return event;
+        }
+
+        private static String view(int n) {
+            return ("# Lineage view for opt at trial " + (n - 1) + "\n") + "leaderboard line\n".repeat(120);
         }
 
         private TrialExport trial(int n, Mode mode) {
@@ -250,24 +270,23 @@ public final class ExportBenchmark {
             Instant submitted = START.plusSeconds(60L * n);
             boolean scored = labels[n] != Label.CRASH;
             Integer incumbent = incumbents[n] < 0 ? null : incumbents[n];
-            TrialRecord record = new TrialRecord(n, n == 0 ? null : parents[n], n == 0 ? "baseline" : "opt",
+            ExportRecord record = new ExportRecord(n, n == 0 ? null : parents[n], n == 0 ? "baseline" : "opt",
                     "Set knob " + n % KNOBS + " to " + n + ": a hypothesis of about the length agents write, saying"
                             + " what the edit should do and why it might beat the incumbent by more than the noise.",
                     0.01, null, withGit ? commits[n] : null, null, TrialState.FINISHED, labels[n], null,
                     labels[n] == Label.CRASH ? "the recipe exited with status 1" : "judged against the incumbent",
                     scored ? scores[n] : null, scored ? 0.001 : null,
                     scored ? Map.of("accuracy", scores[n], "train_seconds", 2.5) : null, scored ? 20_480L : null,
-                    new TrialRecord.Judgement(scored ? incumbent : null, scored && incumbent != null
+                    new ExportRecord.Judgement(scored ? incumbent : null, scored && incumbent != null
                             ? scores[incumbent] : null, 0.004, 0.008),
-                    new TrialRecord.Timings(submitted, submitted.plusSeconds(3), submitted.plusSeconds(50), 40.0, 5.0),
-                    1, null, null, null);
+                    new ExportRecord.Timings(submitted, submitted.plusSeconds(3), submitted.plusSeconds(50), 40.0, 5.0),
+                    1, mode == Mode.RECORDS || n == 0 ? null : Sha256.hex(view(n)), null, null);
             if (mode == Mode.RECORDS) {
-                return new TrialExport(record, null, null, null);
+                return new TrialExport(record, null, null);
             }
             String diff = n == 0 ? null : Diffs.between("train.py", recipe(parents[n]), recipe(n));
-            String view = n == 0 ? null : ("# Lineage view for opt at trial " + (n - 1) + "\n") + "leaderboard line\n".repeat(120);
             String log = ("=== trial " + n + " recipe\n") + "epoch 1 loss 0.123456 accuracy 0.912345\n".repeat(100);
-            return new TrialExport(record, diff, view, log);
+            return new TrialExport(record, diff, log);
         }
     }
 }

@@ -2,15 +2,17 @@ package dev.empiric.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.empiric.campaign.KeepRule;
+import dev.empiric.Json;
+import dev.empiric.Sha256;
+import dev.empiric.campaign.Budgets;
+import dev.empiric.campaign.CampaignSettings;
+import dev.empiric.campaign.EventLog;
+import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.support.Diffs;
 import dev.empiric.trial.GitTrialStore;
 import dev.empiric.trial.GitTrialStores;
+import dev.empiric.trial.KeepRule;
 import dev.empiric.trial.Label;
 import dev.empiric.trial.TrialState;
 import java.io.IOException;
@@ -21,8 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -30,11 +34,12 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 /**
  * A small campaign on the bundled digits environment, made the way the server makes one: the
  * server's {@link GitTrialStore} commits every accepted diff onto its parent in a real repository,
- * the real {@link KeepRule} labels every scored trial against the incumbent, and the event log
- * records the life of each trial. It has a baseline, keeps, discards (one judged within the noise,
- * one finishing after a later trial was kept), a crash, an illegal edit that never became a commit,
- * an infrastructure error retried into a keep, a timeout, and hostile text (line breaks, tabs,
- * quotes, pipes, an emoji, a spreadsheet formula) in hypotheses.
+ * the real {@link KeepRule} labels every scored trial against the incumbent under the threshold
+ * {@link Budgets} resolves, and the event log records the life of each trial in the server's own
+ * format and hash chain ({@link EventLog#hash}). It has a baseline, keeps, discards (one judged
+ * within the noise, one finishing after a later trial was kept), a crash, an illegal edit that never
+ * became a commit, an infrastructure error retried into a keep, a timeout, and hostile text (line
+ * breaks, tabs, quotes, pipes, an emoji, a spreadsheet formula) in hypotheses.
  */
 final class ExportFixture implements AutoCloseable {
 
@@ -49,20 +54,31 @@ final class ExportFixture implements AutoCloseable {
     final Repository repository;
     final SigningKey key;
     final EnvironmentSpec spec;
+    final double threshold;
     final ExportCampaign campaign;
     final List<TrialExport> trials = new ArrayList<>();
-    private final List<EventRecord> unordered = new ArrayList<>();
+    final Map<String, String> views = new LinkedHashMap<>();
+    private final List<Happening> happenings = new ArrayList<>();
     private final Map<Integer, String> commits = new HashMap<>();
     private final Instant start = Instant.parse("2026-11-20T10:00:00.123456789Z");
+
+    /** Something the log records, before it is numbered and chained. */
+    private record Happening(Instant at, String type, Integer trial, String actor, Map<String, Object> payload) {}
 
     ExportFixture(Path root) {
         this.root = root;
         this.store = GitTrialStores.inDataDir(root.resolve("data"));
         this.key = SigningKey.loadOrCreate(root.resolve("data/keys"));
-        this.spec = digitsSpec();
+        try {
+            this.spec = EnvironmentCatalog.load(Path.of("environments/digits")).spec();
+        } catch (EnvironmentCatalog.InvalidEnvironment e) {
+            throw new IllegalStateException(e);
+        }
+        Budgets budgets = Budgets.of(spec, CampaignSettings.none());
+        this.threshold = budgets.keepThreshold(NOISE_FLOOR);
         this.campaign = new ExportCampaign(CAMPAIGN, "export fixture", spec.name(), "0123456789abcdef",
                 spec.metric().name(), spec.metric().goal(),
-                new ExportCampaign.KeepRule(spec.keep().minDelta(), spec.keep().z()), null);
+                new ExportCampaign.KeepRule(budgets.minDelta(), budgets.z()), null);
         commits.put(0, store.initialise(CAMPAIGN, Path.of("environments/digits/recipe"),
                 "Trial 0: the starting recipe of environment digits"));
         try {
@@ -74,7 +90,8 @@ final class ExportFixture implements AutoCloseable {
     }
 
     private void build() {
-        double threshold = KeepRule.threshold(spec, NOISE_FLOOR);
+        happen(start.minusSeconds(120), "campaign.created", null, "api", EventLog.payload("name", campaign.name(),
+                "environment", "digits"));
         scored(0, null, "baseline", "the starting recipe of environment digits", null, null, 0.90, null, 1, 0, 1);
         scored(1, 0, "opt", "Raise the learning rate tenfold: SGD at 0.01 is far too slow for ten epochs",
                 "LEARNING_RATE = 0.01", "LEARNING_RATE = 0.1", 0.93, 0, 1, 1, 2);
@@ -92,6 +109,7 @@ final class ExportFixture implements AutoCloseable {
                 Label.RECIPE_TIMEOUT, "the recipe ran past its 60 s budget and was killed", 1, 13, 15, "epoch 1\n");
         scored(9, 7, "opt", "=HYPERLINK(\"http://attacker.invalid\") lower the learning rate a little",
                 "LEARNING_RATE = 0.1", "LEARNING_RATE = 0.09", 0.975, 7, 1, 14, 16);
+        happen(at(17), "runner.ended", null, "runner:1", EventLog.payload("run", 1, "reason", "MAX_TRIALS"));
         trials.sort(Comparator.comparingInt(t -> t.record().number()));
         assertEquals(List.of(Label.BASELINE, Label.KEEP, Label.DISCARD, Label.CRASH, Label.ILLEGAL_EDIT, Label.KEEP,
                 Label.DISCARD, Label.KEEP, Label.RECIPE_TIMEOUT, Label.DISCARD),
@@ -111,34 +129,34 @@ final class ExportFixture implements AutoCloseable {
             label = Label.BASELINE;
             reason = "baseline measured on 3 seed sets; noise floor " + NOISE_FLOOR;
         } else {
-            KeepRule.Judgement judgement = KeepRule.judge(spec, score, incumbentScore, NOISE_FLOOR);
+            KeepRule.Judgement judgement = KeepRule.judge(spec.metric().goal(), score, incumbentScore, threshold);
             label = judgement.label();
             reason = judgement.note();
         }
-        TrialRecord.Judgement judgement = new TrialRecord.Judgement(incumbent, incumbentScore, NOISE_FLOOR,
-                KeepRule.threshold(spec, NOISE_FLOOR));
+        ExportRecord.Judgement judgement = new ExportRecord.Judgement(incumbent, incumbentScore, NOISE_FLOOR, threshold);
         Instant submitted = at(submittedMinute);
         Instant finished = at(finishedMinute);
         Instant started = attempts > 1 ? at(finishedMinute).minusSeconds(40) : submitted.plusSeconds(3);
-        TrialRecord record = new TrialRecord(number, parent, specialist, hypothesis, parent == null ? null : 0.01,
+        ExportRecord record = new ExportRecord(number, parent, specialist, hypothesis, parent == null ? null : 0.01,
                 null, commit, null, TrialState.FINISHED, label, null, reason, score, 0.001,
                 Map.of("accuracy", score, "accuracy_std", 0.001, "train_seconds", 2.5 + number / 10.0), 20_480L + number,
-                judgement, new TrialRecord.Timings(submitted, started, finished, 2.5 + number / 10.0, 0.42), attempts,
-                null, null, null);
+                judgement, new ExportRecord.Timings(submitted, started, finished, 2.5 + number / 10.0, 0.42), attempts,
+                view(number, specialist), null, null);
         String log = "=== recipe, seed 0\nepoch 1 loss 2.30\nepoch 10 loss 0.31\n=== scoring\naccuracy " + score + "\n";
+        submittedEvent(number, specialist, parent, diff, commit, submitted);
         if (attempts > 1) {
             log = "=== attempt 1: docker: no space left on device\n" + log;
-            event(submitted.plusSeconds(3), "trial.claimed", number, "evaluator", null);
-            event(submitted.plusSeconds(4), "trial.attempt_failed", number, "evaluator",
-                    CanonicalJson.object().put("attempt", 1).put("label", "INFRA_ERROR").put("retry_in_s", 5)
-                            .put("error", "docker: no space left on device"));
+            happen(submitted.plusSeconds(3), "trial.started", number, "server", EventLog.payload("attempt", 1));
+            happen(submitted.plusSeconds(4), "trial.attempt_failed", number, "server", EventLog.payload("attempt", 1,
+                    "reason", "docker: no space left on device", "retryAt", submitted.plusSeconds(9).toString()));
         }
-        trials.add(new TrialExport(record, diff, view(number, specialist), log));
-        submittedEvents(number, specialist, submitted);
-        event(started, "trial.claimed", number, "evaluator", null);
-        event(started.plusMillis(1), "trial.started", number, "evaluator", CanonicalJson.object().put("attempt", attempts));
-        event(finished, "trial.finished", number, "evaluator",
-                CanonicalJson.object().put("label", label.name()).put("score", score));
+        trials.add(new TrialExport(record, diff, log));
+        happen(started.plusMillis(1), "trial.started", number, "server", EventLog.payload("attempt", attempts));
+        happen(finished, "trial.finished", number, "server", EventLog.payload("label", label, "score", score,
+                "attempts", attempts, "judgedAgainst", incumbent, "keepThreshold", threshold, "reason", reason));
+        if (label == Label.KEEP || label == Label.BASELINE) {
+            happen(finished.plusMillis(1), "best.changed", number, "server", EventLog.payload("score", score));
+        }
     }
 
     /** A trial that ran and failed: a commit, a log, no score. */
@@ -148,51 +166,59 @@ final class ExportFixture implements AutoCloseable {
         String commit = commit(number, parent, specialist, hypothesis, diff);
         Instant submitted = at(submittedMinute);
         Instant finished = at(finishedMinute);
-        TrialRecord record = new TrialRecord(number, parent, specialist, hypothesis, 0.005, null, commit, null,
+        ExportRecord record = new ExportRecord(number, parent, specialist, hypothesis, 0.005, null, commit, null,
                 TrialState.FINISHED, label, null, reason, null, null, null, null,
-                new TrialRecord.Judgement(null, null, NOISE_FLOOR, KeepRule.threshold(spec, NOISE_FLOOR)),
-                new TrialRecord.Timings(submitted, submitted.plusSeconds(3), finished, 59.9, null), attempts, null,
-                null, null);
-        trials.add(new TrialExport(record, diff, view(number, specialist), log));
-        submittedEvents(number, specialist, submitted);
-        event(submitted.plusSeconds(3), "trial.claimed", number, "evaluator", null);
-        event(submitted.plusSeconds(4), "trial.started", number, "evaluator", CanonicalJson.object().put("attempt", 1));
-        event(finished, "trial.finished", number, "evaluator", CanonicalJson.object().put("label", label.name()));
+                new ExportRecord.Judgement(null, null, NOISE_FLOOR, threshold),
+                new ExportRecord.Timings(submitted, submitted.plusSeconds(3), finished, 59.9, null), attempts,
+                view(number, specialist), null, null);
+        trials.add(new TrialExport(record, diff, log));
+        submittedEvent(number, specialist, parent, diff, commit, submitted);
+        happen(submitted.plusSeconds(4), "trial.started", number, "server", EventLog.payload("attempt", 1));
+        happen(finished, "trial.finished", number, "server", EventLog.payload("label", label, "attempts", attempts,
+                "reason", reason));
     }
 
     /** A diff that touches a file outside the editable set: refused at submission, never committed. */
     private void illegal(int number, int parent, String specialist, String hypothesis, int minute) {
         String diff = Diffs.between("../scorer/score.py", "print(0)\n", "print(1)\n");
         Instant submitted = at(minute);
-        TrialRecord record = new TrialRecord(number, parent, specialist, hypothesis, null, null, null, null,
-                TrialState.FINISHED, Label.ILLEGAL_EDIT, null, "the diff touches ../scorer/score.py, outside the editable"
-                + " set [train.py]", null, null, null, null, null,
-                new TrialRecord.Timings(submitted, null, submitted, null, null), 0, null, null, null);
-        trials.add(new TrialExport(record, diff, view(number, specialist), null));
-        event(submitted, "trial.submitted", number, specialist, CanonicalJson.object().put("parent", parent));
-        event(submitted.plusMillis(1), "trial.rejected", number, "api",
-                CanonicalJson.object().put("label", "ILLEGAL_EDIT"));
+        String reason = "the diff touches ../scorer/score.py, outside the editable set [train.py]";
+        ExportRecord record = new ExportRecord(number, parent, specialist, hypothesis, null, null, null, null,
+                TrialState.FINISHED, Label.ILLEGAL_EDIT, null, reason, null, null, null, null, null,
+                new ExportRecord.Timings(submitted, null, submitted, null, null), 0, view(number, specialist), null,
+                null);
+        trials.add(new TrialExport(record, diff, null));
+        happen(submitted, "trial.rejected", number, "runner:1", EventLog.payload("specialist", specialist, "parent",
+                parent, "diffSha256", Sha256.hex(diff), "label", Label.ILLEGAL_EDIT, "reason", reason));
     }
 
-    private void submittedEvents(int number, String specialist, Instant submitted) {
+    private void submittedEvent(int number, String specialist, Integer parent, String diff, String commit,
+            Instant submitted) {
         if (number == 0) {
-            event(submitted.minusSeconds(1), "runner.started", null, "runner", CanonicalJson.object().put("maxTrials", 10));
+            happen(submitted.minusSeconds(1), "runner.started", null, "api", EventLog.payload("run", 1, "maxTrials", 10));
         }
-        event(submitted, "trial.submitted", number, specialist, null);
+        happen(submitted, "trial.submitted", number, number == 0 ? "api" : "runner:1", EventLog.payload("specialist",
+                specialist, "parent", parent, "diffSha256", diff == null ? null : Sha256.hex(diff), "commit", commit));
     }
 
-    private void event(Instant at, String type, Integer trial, String actor, ObjectNode payload) {
-        unordered.add(new EventRecord(0, type, trial, actor, at, payload, null));
+    private void happen(Instant at, String type, Integer trial, String actor, Map<String, Object> payload) {
+        happenings.add(new Happening(at, type, trial, actor, payload));
     }
 
-    /** Every proposal of the runner records the lineage view it was made from; 6 and 7 saw the same one. */
-    private static String view(int number, String specialist) {
+    /**
+     * Every proposal of the runner records what its proposer was shown; 6 and 7 saw the same view.
+     * Returns the view's hash, as the trial stores it.
+     */
+    private String view(int number, String specialist) {
         if (number == 0) {
             return null;
         }
         boolean shared = number == 6 || number == 7;
-        return "# Lineage view\n\nYou are specialist **" + (shared ? "arch or combiner" : specialist)
+        String text = "# Lineage view\n\nYou are specialist **" + (shared ? "arch or combiner" : specialist)
                 + "**; the campaign is at trial " + (shared ? 5 : number - 1) + ".\n";
+        String hash = Sha256.hex(text);
+        views.put(hash, text);
+        return hash;
     }
 
     private String diff(int parent, String find, String replace) {
@@ -222,17 +248,25 @@ final class ExportFixture implements AutoCloseable {
         return start.plus(Duration.ofMinutes(minute));
     }
 
+    /** The log as the server's EventLog would have stored it: in time order, numbered, each hashed onto the last. */
     List<EventRecord> events() {
-        List<EventRecord> sorted = new ArrayList<>(unordered);
-        sorted.sort(Comparator.comparing(EventRecord::at));
-        sorted.add(new EventRecord(0, "runner.ended", null, "runner", at(17),
-                CanonicalJson.object().put("reason", "maxTrials reached"), null));
-        List<EventRecord> numbered = new ArrayList<>();
+        List<Happening> sorted = new ArrayList<>(happenings);
+        sorted.sort(Comparator.comparing(Happening::at));
+        List<EventRecord> log = new ArrayList<>();
+        String previous = EventLog.GENESIS;
         for (int i = 0; i < sorted.size(); i++) {
-            EventRecord e = sorted.get(i);
-            numbered.add(new EventRecord(i + 1, e.type(), e.trial(), e.actor(), e.at(), e.payload(), null));
+            Happening h = sorted.get(i);
+            String at = EventLog.formatAt(h.at());
+            String payload = Json.write(new TreeMap<>(h.payload()));
+            String hash = EventLog.hash(previous, i + 1, h.type(), h.trial(), h.actor(), at, payload);
+            log.add(new EventRecord(i + 1, h.type(), h.trial(), h.actor(), at, payload, previous, hash));
+            previous = hash;
         }
-        return numbered;
+        return log;
+    }
+
+    List<ShownView> shownViews() {
+        return views.entrySet().stream().map(e -> new ShownView(e.getKey(), e.getValue())).toList();
     }
 
     ExportSource source() {
@@ -251,16 +285,12 @@ final class ExportFixture implements AutoCloseable {
             public Stream<EventRecord> events() {
                 return ExportFixture.this.events().stream();
             }
-        };
-    }
 
-    private static EnvironmentSpec digitsSpec() {
-        try {
-            return new ObjectMapper(new YAMLFactory()).enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                    .readValue(Path.of("environments/digits/environment.yaml").toFile(), EnvironmentSpec.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            @Override
+            public Stream<ShownView> views() {
+                return shownViews().stream();
+            }
+        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,7 +90,10 @@ class ExportVerificationTest {
         List<String> events = Files.readAllLines(pristine.resolve("events.jsonl"));
         assertEquals(summary.events(), events.size());
         assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"trial.attempt_failed\"")
-                && e.contains("\"trial\":5") && e.contains("INFRA_ERROR")), "the retried infra error is in the log");
+                && e.contains("\"trial\":5") && e.contains("no space left on device")), "the retried infra error is in the log");
+        assertTrue(result.output.contains("events: " + summary.events() + " events in order, each hashed and chained by"
+                + " the server's rule, as signed; 10 trials' submissions and outcomes agree with their records"),
+                result.output);
         assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"trial.rejected\"") && e.contains("\"trial\":4")));
         String illegal = Files.readAllLines(pristine.resolve("trials.jsonl")).get(4);
         assertTrue(illegal.contains("\"commit\":null") && illegal.contains("\"label\":\"ILLEGAL_EDIT\""), illegal);
@@ -212,18 +216,23 @@ class ExportVerificationTest {
         TrialExport honest = fixture.trials.get(2);
         String other = honest.diff().replace("HIDDEN_UNITS = 64", "HIDDEN_UNITS = 128");
         Path dir = exportWith(t -> t.record().number() == 2
-                ? new TrialExport(t.record(), other, t.proposerView(), t.log()) : t, "lying-diff");
+                ? new TrialExport(t.record(), other, t.log()) : t, "lying-diff");
         String tree = Files.readAllLines(dir.resolve("trials.jsonl")).get(2).replaceAll(".*\"tree\":\"(\\w+)\".*", "$1");
-        assertFirstFailure(verify(dir, fixture.key.publicKey()), "trial 2: diffs/2.diff applied to trial 1's tree gives"
-                + " tree ");
-        assertFailed(verify(dir, fixture.key.publicKey()), ", not the recorded " + tree);
+        Result result = verify(dir, fixture.key.publicKey());
+        assertFirstFailure(result, "trial 2: event ");
+        assertFailed(result, "(trial.submitted) recorded the diff's sha256 as " + Sha256.hex(fixture.trials.get(2).diff()));
+        assertFailed(result, "trial 2: diffs/2.diff applied to trial 1's tree gives tree ");
+        assertFailed(result, ", not the recorded " + tree);
     }
 
     /** ...nor a label that the declared keep rule contradicts. */
     @Test
     void aSignedExportWhoseLabelBreaksTheKeepRuleFails() throws IOException {
         Path dir = exportWith(t -> t.record().number() == 9 ? relabel(t, Label.KEEP) : t, "lying-label");
-        assertFirstFailure(verify(dir, fixture.key.publicKey()), "trial 9 is labelled KEEP, but its score 0.975"
+        Result result = verify(dir, fixture.key.publicKey());
+        assertFirstFailure(result, "trial 9 is labelled KEEP in trials.jsonl, but event ");
+        assertFailed(result, "(trial.finished) recorded DISCARD");
+        assertFailed(result, "trial 9 is labelled KEEP, but its score 0.975"
                 + " improves on the incumbent trial 7 (0.97) by 0.0050000000000000044 against a threshold of 0.008:"
                 + " the keep rule says DISCARD");
     }
@@ -256,11 +265,11 @@ class ExportVerificationTest {
     // ------------------------------------------------------------------ helpers
 
     private static TrialExport relabel(TrialExport t, Label label) {
-        TrialRecord r = t.record();
-        return new TrialExport(new TrialRecord(r.number(), r.parent(), r.specialist(), r.hypothesis(), r.expectedDelta(),
+        ExportRecord r = t.record();
+        return new TrialExport(new ExportRecord(r.number(), r.parent(), r.specialist(), r.hypothesis(), r.expectedDelta(),
                 null, r.commit(), null, r.state(), label, null, r.reason(), r.score(), r.scoreStd(), r.metrics(),
-                r.artifactBytes(), r.judgement(), r.timings(), r.attempts(), null, null, null), t.diff(),
-                t.proposerView(), t.log());
+                r.artifactBytes(), r.judgement(), r.timings(), r.attempts(), r.proposerViewSha256(), null, null), t.diff(),
+                t.log());
     }
 
     /** An export signed by the server's key, of the fixture with some trials replaced. */
@@ -280,6 +289,11 @@ class ExportVerificationTest {
             @Override
             public Stream<EventRecord> events() {
                 return source.events();
+            }
+
+            @Override
+            public Stream<ShownView> views() {
+                return source.views();
             }
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();

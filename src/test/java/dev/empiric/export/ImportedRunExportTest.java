@@ -91,17 +91,22 @@ class ImportedRunExportTest {
 
             @Override
             public Stream<TrialExport> trials() {
-                return run.rows().stream().map(r -> new TrialExport(new TrialRecord(r.number(), r.parent(),
+                return run.rows().stream().map(r -> new TrialExport(new ExportRecord(r.number(), r.parent(),
                         r.specialist(), r.hypothesis(), r.expectedDelta(), null, null, null, TrialState.FINISHED,
                         r.label(), r.sourceStatus(), r.notes(), r.score(), null, r.metrics(), r.artifactBytes(),
-                        new TrialRecord.Judgement(r.incumbent(), r.incumbent() == null ? null : scores.get(r.incumbent()),
+                        new ExportRecord.Judgement(r.incumbent(), r.incumbent() == null ? null : scores.get(r.incumbent()),
                                 null, null),
-                        new TrialRecord.Timings(null, null, r.timestamp(), r.recipeSeconds(), r.scoringSeconds()), 1,
-                        null, null, null), null, null, null));
+                        new ExportRecord.Timings(null, null, r.timestamp(), r.recipeSeconds(), r.scoringSeconds()), 1,
+                        null, null, null), null, null));
             }
 
             @Override
             public Stream<EventRecord> events() {
+                return Stream.empty();
+            }
+
+            @Override
+            public Stream<ShownView> views() {
                 return Stream.empty();
             }
         };

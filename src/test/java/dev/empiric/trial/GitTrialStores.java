@@ -16,6 +16,11 @@ public final class GitTrialStores {
             }
 
             @Override
+            public String db() {
+                throw new UnsupportedOperationException("a bare git store opens no database");
+            }
+
+            @Override
             public Path environmentsDir() {
                 throw new UnsupportedOperationException("a bare git store has no environments");
             }

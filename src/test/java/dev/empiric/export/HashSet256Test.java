@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.empiric.Sha256;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("unit")
-class Sha256Test {
+class HashSet256Test {
 
     @Test
     void knownDigests() {
@@ -17,14 +18,18 @@ class Sha256Test {
     }
 
     @Test
-    void theSeenSetRemembersEveryHashThroughItsGrowth() {
-        Sha256.Seen seen = new Sha256.Seen();
+    void theSetRemembersEveryHashThroughItsGrowth() {
+        HashSet256 seen = new HashSet256();
         for (int i = 0; i < 20_000; i++) {
             assertTrue(seen.add(Sha256.hex("view " + i)), "new " + i);
         }
         for (int i = 0; i < 20_000; i++) {
             assertFalse(seen.add(Sha256.hex("view " + i)), "seen " + i);
+            assertTrue(seen.contains(Sha256.hex("view " + i)), "contains " + i);
         }
+        assertFalse(seen.contains(Sha256.hex("view 20000")));
+        assertEquals(20_000, seen.size());
         assertTrue(seen.add(Sha256.hex("view 20000")));
+        assertEquals(20_001, seen.size());
     }
 }

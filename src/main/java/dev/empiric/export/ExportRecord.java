@@ -14,8 +14,9 @@ import java.util.TreeMap;
  * ({@link #prevSha256}), and the signed checkpoint's Merkle root commits to all of them.
  *
  * <p>The server fills the facts; the {@link ExportWriter} fills what it computes from the files it
- * exports ({@link #diffSha256}, {@link #tree} when absent, {@link #proposerViewSha256},
- * {@link #logSha256}, {@link #prevSha256}), so a hash in a record always matches the exported bytes.
+ * exports ({@link #diffSha256}, {@link #tree} when absent, {@link #logSha256}, {@link #prevSha256}),
+ * so a hash in a record always matches the exported bytes. {@link #proposerViewSha256} is the
+ * server's: what it stored the view under, and the writer checks the view's text against it.
  *
  * @param number per-campaign sequence; 0 is the baseline
  * @param parent the trial whose commit this trial's diff was applied to (null for the baseline)
@@ -32,7 +33,7 @@ import java.util.TreeMap;
  * @param prevSha256 SHA-256 of the previous record's line; null for the first record
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TrialRecord(int number, Integer parent, String specialist, String hypothesis, Double expectedDelta,
+public record ExportRecord(int number, Integer parent, String specialist, String hypothesis, Double expectedDelta,
         String diffSha256, String commit, String tree, TrialState state, Label label, String sourceStatus,
         String reason, Double score, Double scoreStd, Map<String, Double> metrics, Long artifactBytes,
         Judgement judgement, Timings timings, int attempts, String proposerViewSha256, String logSha256,
@@ -65,7 +66,7 @@ public record TrialRecord(int number, Integer parent, String specialist, String 
         return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    public TrialRecord {
+    public ExportRecord {
         if (number < 0 || parent != null && parent < 0) {
             throw new IllegalArgumentException("trial numbers are 0 or more, not " + (number < 0 ? number : parent));
         }
@@ -86,9 +87,8 @@ public record TrialRecord(int number, Integer parent, String specialist, String 
     }
 
     /** The record with what the writer computed from the exported files. */
-    TrialRecord withDerived(String diffSha256, String tree, String proposerViewSha256, String logSha256,
-            String prevSha256) {
-        return new TrialRecord(number, parent, specialist, hypothesis, expectedDelta, diffSha256, commit, tree, state,
+    ExportRecord withDerived(String diffSha256, String tree, String logSha256, String prevSha256) {
+        return new ExportRecord(number, parent, specialist, hypothesis, expectedDelta, diffSha256, commit, tree, state,
                 label, sourceStatus, reason, score, scoreStd, metrics, artifactBytes, judgement, timings, attempts,
                 proposerViewSha256, logSha256, prevSha256);
     }
