@@ -4,6 +4,11 @@ import dev.empiric.Sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.empiric.export.ExportChecks.assertFailed;
+import static dev.empiric.export.ExportChecks.assertFirstFailure;
+import static dev.empiric.export.ExportChecks.editRecord;
+import static dev.empiric.export.ExportChecks.verify;
+import dev.empiric.export.ExportChecks.Result;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.empiric.trial.Label;
@@ -45,7 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("unit")
 class ExportVerificationTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T08:00:00Z"), ZoneOffset.UTC);
 
     @TempDir
@@ -73,17 +77,17 @@ class ExportVerificationTest {
     @Test
     void theUntouchedExportVerifiesAndHoldsEveryPart() throws IOException {
         Result result = verify(pristine, fixture.key.publicKey());
-        assertEquals(0, result.exit, result.output);
-        assertEquals(result.output, Verifier.verify(pristine, fixture.key.publicKey()).report(), "the same summary");
-        assertTrue(result.output.startsWith("VERIFIED campaign 1 'export fixture' (digits; accuracy, maximize)"),
-                result.output);
-        assertTrue(result.output.contains("records: 10 trials in order, chained, Merkle root " + summary.merkleRoot()),
-                result.output);
-        assertTrue(result.output.contains("git: 9 commits found in repo.bundle with their trees and parents; 8 diffs"
-                + " re-applied to their parent's tree give the recorded tree"), result.output);
-        assertTrue(result.output.contains("labels: 6 KEEP/DISCARD decisions follow the keep rule"), result.output);
-        assertTrue(result.output.contains("files: 9 diffs, 9 logs and 8 proposer views match their records"),
-                result.output);
+        assertEquals(0, result.exit(), result.output());
+        assertEquals(result.output(), Verifier.verify(pristine, fixture.key.publicKey()).report(), "the same summary");
+        assertTrue(result.output().startsWith("VERIFIED campaign 1 'export fixture' (digits; accuracy, maximize)"),
+                result.output());
+        assertTrue(result.output().contains("records: 10 trials in order, chained, Merkle root " + summary.merkleRoot()),
+                result.output());
+        assertTrue(result.output().contains("git: 9 commits found in repo.bundle with their trees and parents; 8 diffs"
+                + " re-applied to their parent's tree give the recorded tree"), result.output());
+        assertTrue(result.output().contains("labels: 6 KEEP/DISCARD decisions follow the keep rule"), result.output());
+        assertTrue(result.output().contains("files: 9 diffs, 9 logs and 8 proposer views match their records"),
+                result.output());
 
         assertEquals(new ExportWriter.Summary("campaign-1-export", 10, summary.events(), 9, summary.merkleRoot(),
                 fixture.key.fingerprint(), zip.length), summary);
@@ -91,9 +95,9 @@ class ExportVerificationTest {
         assertEquals(summary.events(), events.size());
         assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"trial.attempt_failed\"")
                 && e.contains("\"trial\":5") && e.contains("no space left on device")), "the retried infra error is in the log");
-        assertTrue(result.output.contains("events: " + summary.events() + " events in order, each hashed and chained by"
+        assertTrue(result.output().contains("events: " + summary.events() + " events in order, each hashed and chained by"
                 + " the server's rule, as signed; 10 trials' submissions and outcomes agree with their records"),
-                result.output);
+                result.output());
         assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"trial.rejected\"") && e.contains("\"trial\":4")));
         String illegal = Files.readAllLines(pristine.resolve("trials.jsonl")).get(4);
         assertTrue(illegal.contains("\"commit\":null") && illegal.contains("\"label\":\"ILLEGAL_EDIT\""), illegal);
@@ -126,9 +130,7 @@ class ExportVerificationTest {
     @Test
     void aRemovedRecordIsNamed() throws IOException {
         Path dir = copy();
-        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("trials.jsonl")));
-        lines.remove(4);
-        Files.write(dir.resolve("trials.jsonl"), lines);
+        ExportChecks.removeRecord(dir, 4);
         assertFirstFailure(resealAndVerify(dir), "trials.jsonl line 5 holds trial 5 where trial 4 belongs: trial 4 is"
                 + " missing (removed)");
     }
@@ -136,9 +138,7 @@ class ExportVerificationTest {
     @Test
     void twoSwappedRecordsAreNamed() throws IOException {
         Path dir = copy();
-        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("trials.jsonl")));
-        Collections.swap(lines, 5, 6);
-        Files.write(dir.resolve("trials.jsonl"), lines);
+        ExportChecks.swapRecords(dir, 5, 6);
         assertFirstFailure(resealAndVerify(dir), "trials.jsonl line 6 holds trial 6 where trial 5 belongs: records out"
                 + " of order");
     }
@@ -191,7 +191,7 @@ class ExportVerificationTest {
         SigningKey forger = SigningKey.loadOrCreate(temp.resolve("forger"));
         Path dir = copy();
         Checkpoint original = CanonicalJson.read(Files.readString(dir.resolve("checkpoint")), Checkpoint.class);
-        Files.writeString(dir.resolve("checkpoint"), CanonicalJson.string(original.signedWith(forger)) + "\n");
+        ExportChecks.resign(dir, forger);
         assertFirstFailure(resealAndVerify(dir), "checkpoint: signed by key " + forger.fingerprint()
                 + ", not by the given key " + fixture.key.fingerprint());
 
@@ -301,98 +301,15 @@ class ExportVerificationTest {
         return unzip(out.toByteArray(), temp.resolve(name)).resolve(written.folder());
     }
 
-    private static void editRecord(Path dir, int number, UnaryOperator<String> edit) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("trials.jsonl")));
-        String edited = edit.apply(lines.get(number));
-        assertTrue(!edited.equals(lines.get(number)), "the tamper changed nothing");
-        lines.set(number, edited);
-        Files.write(dir.resolve("trials.jsonl"), lines);
-    }
-
     private static Path copy() throws IOException {
-        Path target = Files.createTempDirectory(temp, "tampered-");
-        try (Stream<Path> files = Files.walk(pristine)) {
-            for (Path file : files.toList()) {
-                Path to = target.resolve(pristine.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
-        return target;
+        return ExportChecks.copy(pristine, temp);
     }
 
-    /** What a forger does after a tamper: recompute MANIFEST.json, which no key protects. */
     private static Result resealAndVerify(Path dir) throws IOException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                String name = dir.relativize(file).toString();
-                if (!name.equals("MANIFEST.json")) {
-                    files.put(name, Sha256.hex(Files.readAllBytes(file)));
-                }
-            }
-        }
-        Files.writeString(dir.resolve("MANIFEST.json"), CanonicalJson.string(Map.of("files", files)));
-        return verify(dir, fixture.key.publicKey());
-    }
-
-    record Result(int exit, String output) {}
-
-    /**
-     * Runs verify.py as an auditor would, and the Java {@link Verifier} on the same folder: the two
-     * must agree on the verdict and on the first broken item, word for word.
-     */
-    private static Result verify(Path dir, String key) throws IOException {
-        Result python = verifyPy(dir, key);
-        Verifier.Result java = Verifier.verify(dir, key);
-        assertEquals(python.exit == 0, java.verified(), "verify.py:\n" + python.output + "Verifier:\n" + java.report());
-        assertEquals(python.output.lines().findFirst(), java.report().lines().findFirst(),
-                "verify.py and Verifier name the same first item");
-        return python;
-    }
-
-    private static Result verifyPy(Path dir, String key) throws IOException {
-        Process process = new ProcessBuilder(PYTHON, dir.resolve("verify.py").toString(), dir.toString(), "--key", key)
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("verify.py did not finish: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        return new Result(process.exitValue(), output);
-    }
-
-    private static void assertFirstFailure(Result result, String expected) {
-        assertEquals(1, result.exit, result.output);
-        String first = result.output.lines().findFirst().orElse("");
-        assertTrue(first.startsWith("FAILED: ") && first.contains(expected), "expected the first failure to name '"
-                + expected + "', got:\n" + result.output);
-    }
-
-    private static void assertFailed(Result result, String expected) {
-        assertEquals(1, result.exit, result.output);
-        assertTrue(result.output.contains(expected), "expected '" + expected + "' in:\n" + result.output);
+        return ExportChecks.resealAndVerify(dir, fixture.key.publicKey());
     }
 
     private static Path unzip(byte[] zip, Path target) throws IOException {
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
-                Path file = target.resolve(entry.getName()).normalize();
-                if (!file.startsWith(target)) {
-                    throw new IOException("zip entry outside the folder: " + entry.getName());
-                }
-                Files.createDirectories(file.getParent());
-                Files.copy(in, file);
-            }
-        }
-        return target;
+        return ExportChecks.unzip(zip, target);
     }
 }
