@@ -5,16 +5,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 as lower-case hex: content hashes of diffs, views, trees and event-chain links. */
+/** SHA-256 as lower-case hex: content hashes of diffs, views, trees, event-chain links and export records. */
 public final class Sha256 {
+
+    private static final MessageDigest PROTOTYPE = create();
 
     private Sha256() {}
 
+    /**
+     * A fresh digest. Cloned from a prototype: looking the algorithm up through the providers costs
+     * more than hashing a short record, and an export hashes several per trial.
+     */
     public static MessageDigest digest() {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return create();
         }
     }
 
@@ -24,5 +30,13 @@ public final class Sha256 {
 
     public static String hex(String text) {
         return hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest create() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.empiric.campaign;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
@@ -11,6 +12,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One lineage on one environment, with its own git repository, its incumbent best trial and its
@@ -72,8 +74,17 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "last_event_hash")
     public String lastEventHash;
 
+    /** {@link ImportOrigin} as JSON for an IMPORTED campaign; null for a campaign run here. */
+    @Column(name = "imported_from")
+    public String importedFrom;
+
     @Version
     public long version;
+
+    /** Where an imported campaign's trials came from; empty for a campaign run on this server. */
+    public Optional<ImportOrigin> importOrigin() {
+        return importedFrom == null ? Optional.empty() : Optional.of(ImportOrigin.fromJson(importedFrom));
+    }
 
     public CampaignSettings parsedSettings() {
         return CampaignSettings.fromJson(settings);
@@ -84,11 +95,21 @@ public class Campaign extends PanacheEntityBase {
         return Campaign.<Campaign>findByIdOptional(id).orElseThrow(() -> new UnknownCampaign(id));
     }
 
-    /** The campaign under its row lock, for changes to its lineage; or {@link UnknownCampaign}. */
+    /**
+     * The campaign under its row lock, for changes to its lineage; or {@link UnknownCampaign}. A copy
+     * this transaction read earlier without the lock is read again under it: another transaction may
+     * have committed a change since (a baseline finishing while a token is revoked), and locking the
+     * old copy would fail its version check instead of waiting for the row.
+     */
     public static Campaign lock(long id) {
-        Campaign campaign = Campaign.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Campaign campaign = Campaign.findById(id);
         if (campaign == null) {
             throw new UnknownCampaign(id);
+        }
+        EntityManager em = getEntityManager();
+        if (em.getLockMode(campaign) != LockModeType.PESSIMISTIC_WRITE) {
+            em.flush(); // what this transaction changed is written first, so the refresh cannot drop it
+            em.refresh(campaign, LockModeType.PESSIMISTIC_WRITE);
         }
         return campaign;
     }

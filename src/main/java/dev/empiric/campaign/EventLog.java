@@ -91,10 +91,25 @@ public class EventLog {
                 .firstResultOptional();
     }
 
+    /**
+     * The campaign's events with {@code afterSeq < seq <= untilSeq}, in chain order, at most
+     * {@code limit}: pages of the log for readers that go through all of it (the export).
+     */
+    public List<CampaignEvent> range(long campaignId, long afterSeq, long untilSeq, int limit) {
+        return CampaignEvent.<CampaignEvent>find("campaignId = ?1 and seq > ?2 and seq <= ?3 order by seq", campaignId,
+                afterSeq, untilSeq).page(0, limit).list();
+    }
+
     public static String hash(String prevHash, long seq, String type, Integer trialNumber, String actor, Instant at,
             String payload) {
+        return hash(prevHash, seq, type, trialNumber, actor, AT.format(at), payload);
+    }
+
+    /** The same rule over {@code at} as already formatted (as exported), so verifiers need no clock arithmetic. */
+    public static String hash(String prevHash, long seq, String type, Integer trialNumber, String actor, String at,
+            String payload) {
         String text = prevHash + "\n" + seq + "\n" + type + "\n" + (trialNumber == null ? "" : trialNumber) + "\n"
-                + actor + "\n" + AT.format(at) + "\n" + payload;
+                + actor + "\n" + at + "\n" + payload;
         return Sha256.hex(text);
     }
 

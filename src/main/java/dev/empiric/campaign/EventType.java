@@ -6,11 +6,15 @@ package dev.empiric.campaign;
  */
 public enum EventType {
     CAMPAIGN_CREATED("campaign.created"),
+    /** The baseline could not be measured: the campaign takes no more trials (FAILED). */
+    CAMPAIGN_FAILED("campaign.failed"),
+    /** An imported campaign's trials were read from another harness's results file (IMPORTED). */
+    CAMPAIGN_IMPORTED("campaign.imported"),
     /** A diff was accepted, committed and queued. */
     TRIAL_SUBMITTED("trial.submitted"),
     /** A diff was refused at submission (ILLEGAL_EDIT, INVALID_PATCH, or the store failed); it has a record but no run. */
     TRIAL_REJECTED("trial.rejected"),
-    /** A worker took the trial and began an attempt. */
+    /** A worker claimed the trial and began an attempt (claiming and starting are one step). */
     TRIAL_STARTED("trial.started"),
     /** An attempt failed for reasons outside the recipe; the trial is queued again (or ends, out of attempts). */
     TRIAL_ATTEMPT_FAILED("trial.attempt_failed"),

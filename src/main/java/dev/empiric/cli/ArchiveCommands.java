@@ -66,12 +66,13 @@ final class ArchiveCommands {
         @Override
         public Integer call() {
             JsonNode report = empiric.client().upload("/api/verify", readable(file), BYTES);
-            boolean verified = report.path("valid").asBoolean(report.path("verified").asBoolean(report.path("ok").asBoolean(false)));
+            boolean verified = report.path("verified").asBoolean(false);
             if (empiric.json()) {
                 empiric.print(report);
             } else {
-                empiric.out().println(file + (verified ? ": verified" : ": does NOT verify"));
-                report.path("problems").forEach(problem -> empiric.out().println("  " + problem.asText()));
+                empiric.out().println(file + (verified ? ": verified" : ": does NOT verify")
+                        + " against key " + report.path("key").asText("?"));
+                report.path("failures").forEach(failure -> empiric.out().println("  " + failure.asText()));
             }
             return verified ? 0 : Empiric.NOT_VERIFIED;
         }
@@ -99,7 +100,12 @@ final class ArchiveCommands {
             if (empiric.json()) {
                 empiric.print(report);
             } else {
-                empiric.out().println(report.toPrettyString());
+                JsonNode counts = report.path("report");
+                empiric.out().printf("campaign %d imported from %s: %d rows read, %d imported, %d repaired, %d flagged%n",
+                        report.path("campaignId").asLong(), file, counts.path("rowsRead").asInt(),
+                        counts.path("imported").asInt(), counts.path("recovered").asInt(), counts.path("flagged").asInt());
+                counts.path("issues").forEach(issue -> empiric.out().printf("  line %d: %s%n",
+                        issue.path("line").asInt(), issue.path("message").asText()));
             }
             return 0;
         }

@@ -7,6 +7,7 @@ import dev.empiric.campaign.CampaignSettings;
 import dev.empiric.campaign.CampaignStatus;
 import dev.empiric.campaign.EventLog;
 import dev.empiric.campaign.EventType;
+import dev.empiric.campaign.ImportOrigin;
 import dev.empiric.campaign.InvalidCampaignRequest;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Opening a lineage and summarising it: a new campaign gets its row, its first event, a bare git
@@ -116,11 +118,14 @@ public class CampaignService {
     public CampaignView view(Campaign campaign) {
         Trials.Counts counts = trials.counts(campaign.id);
         CampaignSettings settings = campaign.parsedSettings();
-        var spec = catalog.find(campaign.environment).map(Environment::spec).orElse(null);
+        Optional<ImportOrigin> imported = campaign.importOrigin();
+        var spec = imported.isPresent() ? null : catalog.find(campaign.environment).map(Environment::spec).orElse(null);
         Budgets budgets = spec == null ? null : Budgets.of(spec, settings);
+        String metric = imported.map(ImportOrigin::metric).orElse(spec == null ? null : spec.metric().name());
+        String goal = imported.map(origin -> origin.goal().name())
+                .orElse(spec == null ? null : spec.metric().goal().name());
         return new CampaignView(campaign.id, campaign.name, campaign.environment, campaign.environmentHash,
-                campaign.status, campaign.createdAt, settings, spec == null ? null : spec.metric().name(),
-                spec == null ? null : spec.metric().goal().name(), campaign.bestNumber, campaign.bestScore,
+                campaign.status, campaign.createdAt, settings, metric, goal, campaign.bestNumber, campaign.bestScore,
                 campaign.baselineScore, campaign.noiseFloor,
                 budgets == null ? null : LineageService.noise(campaign, budgets),
                 budgets == null ? null : budgets.keepThreshold(campaign.noiseFloor),

@@ -65,8 +65,12 @@ public final class LineageMarkdown {
         md.append("- **").append(task.environment()).append("**")
                 .append(task.title() == null ? "" : ": " + line(task.title()))
                 .append(task.description() == null ? "" : ". " + line(task.description())).append("\n");
-        md.append("- Metric: **").append(task.metric()).append("**, ").append(task.goal().name().toLowerCase())
-                .append(" (mean over ").append(task.seeds()).append(task.seeds() == 1 ? " seed)" : " seeds)")
+        md.append("- Metric: **").append(task.metric()).append("**, ").append(task.goal().name().toLowerCase());
+        if (budgets == null) {
+            md.append("\n- Nothing runs here: an imported record, read-only\n");
+            return;
+        }
+        md.append(" (mean over ").append(task.seeds()).append(task.seeds() == 1 ? " seed)" : " seeds)")
                 .append("\n");
         md.append("- Budgets per seed: recipe ").append(budgets.recipeSeconds()).append(" s, scoring ")
                 .append(budgets.scoringSeconds()).append(" s, memory ").append(budgets.memoryMb()).append(" MB")

@@ -3,6 +3,7 @@ package dev.empiric.lineage;
 import dev.empiric.campaign.Budgets;
 import dev.empiric.campaign.Campaign;
 import dev.empiric.campaign.CampaignSettings;
+import dev.empiric.campaign.ImportOrigin;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
@@ -19,6 +20,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -85,10 +87,12 @@ public class LineageService {
     @Transactional
     public LineageView view(long campaignId, String specialist, Options options) {
         Campaign campaign = Campaign.require(campaignId);
-        Environment environment = environment(campaign);
         CampaignSettings settings = campaign.parsedSettings();
-        Budgets budgets = Budgets.of(environment.spec(), settings);
-        LineageView.Task task = task(environment.spec(), budgets, specialist);
+        Optional<ImportOrigin> imported = campaign.importOrigin();
+        EnvironmentSpec spec = imported.isPresent() ? null : environment(campaign).spec();
+        Budgets budgets = spec == null ? null : Budgets.of(spec, settings);
+        LineageView.Task task = spec == null ? task(campaign, imported.get()) : task(spec, budgets, specialist);
+        Double keepThreshold = budgets == null ? null : budgets.keepThreshold(campaign.noiseFloor);
         if (!settings.lineageViewEnabled()) {
             return new LineageView(campaign.id, campaign.name, specialist, false, Instant.now(), null, task,
                     LineageView.Standing.viewOff(campaign.bestNumber, campaign.bestScore),
@@ -100,7 +104,7 @@ public class LineageService {
         Integer best = campaign.bestNumber;
 
         List<TrialSkeleton> leaderboard = visible.stream().filter(TrialSkeleton::kept)
-                .sorted(betterFirst(environment.spec().metric().goal())).limit(options.top()).toList();
+                .sorted(betterFirst(task.goal())).limit(options.top()).toList();
         List<TrialSkeleton> chain = chain(all, best);
         List<TrialSkeleton> children = visible.stream()
                 .filter(t -> best != null && t.number() != best && best.equals(t.parent()))
@@ -122,9 +126,9 @@ public class LineageService {
         LineageEntry bestRow = best == null ? null : rows.get(best);
         LineageView.Standing standing = new LineageView.Standing(best, campaign.bestScore,
                 bestRow == null ? null : bestRow.specialist(), bestRow == null ? null : bestRow.hypothesis(),
-                campaign.baselineScore, campaign.noiseFloor, noise(campaign, budgets),
-                budgets.keepThreshold(campaign.noiseFloor), budgets.minDelta(), budgets.confirmSeedSets(),
-                budgets.alpha());
+                campaign.baselineScore, campaign.noiseFloor, budgets == null ? null : noise(campaign, budgets),
+                keepThreshold, budgets == null ? null : budgets.minDelta(),
+                budgets == null ? null : budgets.confirmSeedSets(), budgets == null ? null : budgets.alpha());
         Map<Label, Long> counts = visible.stream().collect(Collectors.groupingBy(TrialSkeleton::label,
                 () -> new EnumMap<>(Label.class), Collectors.counting()));
         Integer asOf = visible.stream().map(TrialSkeleton::number).max(Integer::compare).orElse(null);
@@ -142,6 +146,17 @@ public class LineageService {
                 spec.metric().goal(), spec.editable(), shown, spec.gates(), spec.seeds().size(),
                 owns ? specialist : null, owns ? surfaces.get(specialist) : List.of(),
                 List.copyOf(new TreeMap<>(surfaces).keySet()));
+    }
+
+    /**
+     * The task of an imported run: its score column and direction, and nothing to edit or budget,
+     * since nothing of it runs here.
+     */
+    private static LineageView.Task task(Campaign campaign, ImportOrigin origin) {
+        return new LineageView.Task(campaign.environment, "imported run", "trials read from a " + origin.format()
+                + " results file (sha256 " + origin.fileSha256() + "); they ran, were scored and labelled by that"
+                + " harness; nothing runs here", origin.metric(), origin.goal(), List.of(), null, List.of(), 0, null,
+                List.of(), List.of());
     }
 
     /** Best score first; kept trials always carry a score, ties go to the earlier trial. */

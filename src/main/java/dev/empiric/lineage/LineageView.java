@@ -26,6 +26,7 @@ public record LineageView(long campaignId, String campaignName, String specialis
      * The rules of the game, from the environment and the campaign's overrides: what to optimise,
      * what may be edited, the budgets that end a run, and the knobs of the specialist's own surface.
      *
+     * @param budgets null for an imported run, where nothing runs
      * @param surface the specialist's surface, or null when the specialist owns none
      * @param surfaces every surface of the environment, so a specialist knows how the work is split
      */

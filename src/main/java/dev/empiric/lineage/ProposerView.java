@@ -7,6 +7,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * What a proposer was shown before it proposed (the rendered lineage view, or the whole prompt),
@@ -27,6 +29,16 @@ public class ProposerView extends PanacheEntityBase {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** The stored views among {@code hashes} (those never stored are absent), detached from the persistence context. */
+    public static List<ProposerView> byHashes(Collection<String> hashes) {
+        if (hashes.isEmpty()) {
+            return List.of();
+        }
+        List<ProposerView> views = ProposerView.<ProposerView>list("hash in ?1", hashes);
+        views.forEach(view -> getEntityManager().detach(view));
+        return views;
+    }
 
     /** Stores the text unless it is stored already; returns its hash. Runs in the caller's transaction. */
     public static String record(long campaignId, String content) {

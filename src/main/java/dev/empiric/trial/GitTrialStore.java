@@ -15,8 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.internal.storage.file.GC;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -44,6 +47,8 @@ public class GitTrialStore {
     private static final PersonIdent SERVER = new PersonIdent("Empiric", "server@empiric.invalid");
     private final Path root;
     private final Map<Long, Repository> open = new ConcurrentHashMap<>();
+    /** Per campaign: exports read (shared), packing writes (exclusive). */
+    private final Map<Long, ReadWriteLock> maintenance = new ConcurrentHashMap<>();
 
     GitTrialStore(EmpiricConfig config) {
         this.root = config.dataDir().resolve("repos").toAbsolutePath();
@@ -173,6 +178,51 @@ public class GitTrialStore {
             throw new UncheckedIOException(e);
         }
         return patch;
+    }
+
+    /** Work that reads a campaign's whole repository (an export's bundle) and must not overlap a repack. */
+    public interface RepositoryRead<T> {
+        T read(Repository repository) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on the campaign's repository while no {@link #pack} of it runs. Commits may
+     * go on meanwhile: they only add objects and move refs.
+     */
+    public <T> T read(long campaignId, RepositoryRead<T> work) throws IOException {
+        ReadWriteLock lock = maintenance.computeIfAbsent(campaignId, id -> new ReentrantReadWriteLock());
+        lock.readLock().lock();
+        try {
+            return work.read(repository(campaignId));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Packs the campaign's objects: every commit of a trial writes its objects loose (a commit, a
+     * tree or two, a blob), so a long campaign holds tens of thousands of small files, which every
+     * whole-repository read (an export's bundle) must open and inflate one by one. A pack holds them
+     * delta-compressed in one file and lets a bundle copy them as they are. Loose objects that are
+     * not yet referenced (a commit being made right now) are left alone, so packing may run while
+     * trials are submitted.
+     *
+     * @return how many loose objects the pack replaced
+     */
+    public long pack(long campaignId) {
+        ReadWriteLock lock = maintenance.computeIfAbsent(campaignId, id -> new ReentrantReadWriteLock());
+        lock.writeLock().lock();
+        try {
+            GC gc = new GC((FileRepository) repository(campaignId));
+            long loose = gc.getStatistics().numberOfLooseObjects;
+            gc.repack();
+            gc.prunePacked();
+            return loose;
+        } catch (IOException e) {
+            throw new TrialStoreUnavailable("could not pack the repository of campaign " + campaignId, e);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     public boolean isHealthy() {

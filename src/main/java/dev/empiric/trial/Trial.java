@@ -44,6 +44,18 @@ import java.time.Instant;
 @NamedQuery(name = Trial.CONFIRMATION_TOTALS, query = """
         select count(t.confirmationSeconds), coalesce(sum(t.confirmationSeconds), 0.0) from Trial t
         where t.campaignId = :campaign""")
+@NamedQuery(name = Trial.ROWS_AFTER, query = """
+        select new dev.empiric.trial.TrialColumns(t.number, t.parentNumber, t.specialist, t.hypothesis, t.expectedDelta,
+        t.diff, t.commitId, t.state, t.label, t.sourceStatus, t.labelReason, t.score, t.scoreStd, t.metrics,
+        t.deltaVsBest, t.bestAtJudgement, t.noiseFloor, t.keepThreshold, t.confirmation, t.notes, t.viewHash, t.submittedAt,
+        t.startedAt, t.finishedAt, t.recipeSeconds, t.scoringSeconds, t.artifactBytes, t.attempts)
+        from Trial t where t.campaignId = :campaign and t.number > :after order by t.number""")
+@NamedQuery(name = Trial.KEPT_SCORES, query = """
+        select t.number, t.score from Trial t where t.campaignId = :campaign and t.score is not null
+        and t.label in (dev.empiric.trial.Label.BASELINE, dev.empiric.trial.Label.KEEP)""")
+@NamedQuery(name = Trial.VIEW_HASHES_AFTER, query = """
+        select distinct t.viewHash from Trial t where t.campaignId = :campaign and t.viewHash > :after
+        order by t.viewHash""")
 @NamedQuery(name = Trial.DIFFS_ON_PARENT,
         query = "select t.diff from Trial t where t.campaignId = :campaign and t.parentNumber = :parent")
 @NamedQuery(name = Trial.NODES, query = """
@@ -76,6 +88,9 @@ public class Trial extends PanacheEntityBase {
     static final String IN_FLIGHT = "Trial.inFlight";
     static final String WITHOUT_WORDS = "Trial.withoutWords";
     static final String CONFIRMATION_TOTALS = "Trial.confirmationTotals";
+    static final String ROWS_AFTER = "Trial.rowsAfter";
+    static final String KEPT_SCORES = "Trial.keptScores";
+    static final String VIEW_HASHES_AFTER = "Trial.viewHashesAfter";
 
     /** Who may be named as a trial's specialist: also the shape the lineage view accepts. */
     public static final String SPECIALIST_NAME = "[A-Za-z0-9_.:-]{1,100}";
@@ -111,6 +126,10 @@ public class Trial extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     public Label label;
+
+    /** For a trial of an imported run: its status exactly as the original harness wrote it. */
+    @Column(name = "source_status")
+    public String sourceStatus;
 
     /** The sentence that explains the label (the keep rule's judgement, the failure, the refusal). */
     @Column(name = "label_reason")

@@ -166,6 +166,22 @@ public class TrialService {
     }
 
     /**
+     * Records one trial of an imported run as its harness ended it: FINISHED, with the label its
+     * status maps to (null when the status could not be read), no commit and no run here. The
+     * campaign's {@code campaign.imported} event covers the whole file, so a trial adds none.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordImported(Campaign campaign, Trial trial) {
+        if (campaign.status != CampaignStatus.IMPORTED || !campaign.id.equals(trial.campaignId)) {
+            throw new IllegalStateException("trial " + trial.number + " is not for imported campaign " + campaign.id);
+        }
+        trial.state = TrialState.FINISHED;
+        trial.commitId = null;
+        trial.diff = trial.diff == null ? "" : trial.diff;
+        trial.persist();
+    }
+
+    /**
      * Takes the oldest runnable trial and marks it RUNNING. A trial that cannot be started (its
      * campaign's environment vanished) costs an attempt and is skipped, so it is labelled in the end
      * and never blocks the other campaigns' queues.
@@ -474,6 +490,7 @@ public class TrialService {
 
     private void failCampaign(Campaign campaign, Trial baseline) {
         campaign.status = CampaignStatus.FAILED;
+        events.append(campaign.id, EventType.CAMPAIGN_FAILED, 0, SERVER, payload("baselineLabel", baseline.label));
         for (Trial trial : trials.ofCampaignInState(campaign.id, TrialState.QUEUED)) {
             trial.state = TrialState.CANCELLED;
             trial.finishedAt = Instant.now();

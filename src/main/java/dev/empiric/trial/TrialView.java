@@ -13,7 +13,7 @@ import java.util.Map;
  * @param confirmationSeconds evaluator seconds its confirmation rounds took, beyond its own runs
  */
 public record TrialView(long id, long campaignId, int number, Integer parent, String specialist, String hypothesis,
-        Double expectedDelta, TrialState state, Label label, String labelReason, Double score, Double scoreStd,
+        Double expectedDelta, TrialState state, Label label, String sourceStatus, String labelReason, Double score, Double scoreStd,
         Double deltaVsBest, Integer judgedAgainst, Double noiseFloor, Double keepThreshold, Map<String, Double> metrics,
         String commit, String notes, Instant submittedAt, Instant startedAt, Instant finishedAt, Double recipeSeconds,
         Double scoringSeconds, Long artifactBytes, int attempts, String proposedFrom, String viewHash,
@@ -23,7 +23,7 @@ public record TrialView(long id, long campaignId, int number, Integer parent, St
 
     public static TrialView of(Trial trial) {
         return new TrialView(trial.id, trial.campaignId, trial.number, trial.parentNumber, trial.specialist,
-                trial.hypothesis, trial.expectedDelta, trial.state, trial.label, trial.labelReason, trial.score,
+                trial.hypothesis, trial.expectedDelta, trial.state, trial.label, trial.sourceStatus, trial.labelReason, trial.score,
                 trial.scoreStd, trial.deltaVsBest, trial.bestAtJudgement, trial.noiseFloor, trial.keepThreshold,
                 metrics(trial.metrics), trial.commitId, trial.notes, trial.submittedAt, trial.startedAt,
                 trial.finishedAt, trial.recipeSeconds, trial.scoringSeconds, trial.artifactBytes, trial.attempts,

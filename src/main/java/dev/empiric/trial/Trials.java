@@ -6,6 +6,7 @@ import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -190,6 +191,32 @@ public class Trials {
     /** One page of the trials table: narrow rows under the search's filters and sort. */
     public TrialSearch.RowPage search(long campaignId, TrialSearch search) {
         return search.run(campaignId, words);
+    }
+
+    /**
+     * Every column of the campaign's trials numbered above {@code after}, in number order, at most
+     * {@code limit}: keyset pages for readers of a whole campaign, each page detached (a projection,
+     * never managed entities), so reading 10,000 trials holds one page at a time.
+     */
+    public List<TrialColumns> rowsAfter(long campaignId, int after, int limit) {
+        return em.createNamedQuery(Trial.ROWS_AFTER, TrialColumns.class).setParameter("campaign", campaignId)
+                .setParameter("after", after).setMaxResults(limit).getResultList();
+    }
+
+    /** The score of every kept trial (the baseline and each KEEP) by number: the incumbents trials were judged against. */
+    public Map<Integer, Double> keptScores(long campaignId) {
+        Map<Integer, Double> scores = new HashMap<>();
+        for (Object[] row : em.createNamedQuery(Trial.KEPT_SCORES, Object[].class).setParameter("campaign", campaignId)
+                .getResultList()) {
+            scores.put((Integer) row[0], (Double) row[1]);
+        }
+        return scores;
+    }
+
+    /** The distinct hashes of what the campaign's proposers were shown, above {@code after} in hash order (keyset pages). */
+    public List<String> viewHashesAfter(long campaignId, String after, int limit) {
+        return em.createNamedQuery(Trial.VIEW_HASHES_AFTER, String.class).setParameter("campaign", campaignId)
+                .setParameter("after", after).setMaxResults(limit).getResultList();
     }
 
     /** One page of a campaign's trials under the query's filters and sort. */

@@ -196,6 +196,51 @@ class EmpiricCliTest {
         assertThat(unreachable.err(), containsString("cannot reach"));
     }
 
+
+    @Test
+    void anExportIsWrittenVerifiedAndATamperedCopyRefused(@TempDir Path dir) throws Exception {
+        Api.trials(campaign).stream().filter(row -> List.of("QUEUED", "RUNNING").contains(row.get("state")))
+                .forEach(row -> Api.await(((Number) row.get("id")).longValue()));
+        Path export = dir.resolve("campaign.zip");
+        Run exported = empiric("export", Long.toString(campaign), "-o", export.toString());
+        assertEquals(0, exported.exit(), exported.err());
+        assertThat(exported.out(), containsString("exported to " + export));
+
+        Run verified = empiric("verify", export.toString());
+        assertEquals(0, verified.exit(), verified.out() + verified.err());
+        assertThat(verified.out(), containsString(": verified against key "));
+
+        // The same zip with one trial's record changed: the chain no longer holds.
+        Path tampered = dir.resolve("tampered.zip");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(export));
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(tampered))) {
+            for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (entry.getName().endsWith("trials.jsonl")) {
+                    bytes = new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                            .replaceFirst("\"label\":\"BASELINE\"", "\"label\":\"KEEP\"")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                out.write(bytes);
+            }
+        }
+        Run refused = empiric("verify", tampered.toString());
+        assertEquals(Empiric.NOT_VERIFIED, refused.exit(), refused.out());
+        assertThat(refused.out(), containsString("does NOT verify"));
+    }
+
+    @Test
+    void anotherHarnesssResultsAreImported(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results.tsv");
+        try (var in = getClass().getResourceAsStream("/imports/autoresearch-results.tsv")) {
+            Files.copy(in, results);
+        }
+        Run imported = empiric("import", results.toString(), "--format", "autoresearch");
+        assertEquals(0, imported.exit(), imported.err());
+        assertThat(imported.out(), matchesPattern("(?s)campaign \\d+ imported from .*: \\d+ rows read, \\d+ imported.*"));
+    }
+
     @Test
     void helpListsTheExitCodesAndCompletionIsGenerated() {
         Run help = empiric("--help");

@@ -1,0 +1,470 @@
+package dev.empiric.export;
+
+import dev.empiric.Sha256;
+import dev.empiric.campaign.EventLog;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.pack.PackConfig;
+import org.eclipse.jgit.transport.BundleWriter;
+
+/**
+ * Writes a campaign's auditable export: a zip that a third party verifies offline, without trusting
+ * the server, by running the {@code verify.py} inside it (docs/audit.md describes every file).
+ *
+ * <p>It streams. Trials are read once, in number order, and each one's diff, log and proposer view
+ * go straight into the zip; the record lines are spooled to a temporary file (the zip can only
+ * write one entry at a time) and the paper's views re-read the few rows they print from there. What
+ * stays in memory per trial is a skeleton of a few dozen bytes (number, parent, score, commit id).
+ *
+ * <p>Also writes the plain tables a REST client may ask for instead ({@link #writeJsonl},
+ * {@link #writeCsv}).
+ */
+public final class ExportWriter {
+
+    private static final String MANIFEST = "MANIFEST.json";
+
+    private final SigningKey key;
+    private final Clock clock;
+
+    public ExportWriter(SigningKey key, Clock clock) {
+        this.key = key;
+        this.clock = clock;
+    }
+
+    /** What an export holds, for the caller's log and response headers. */
+    public record Summary(String folder, long records, long events, int commits, String merkleRoot, String key,
+            long zipBytes) {}
+
+    /** The folder every file of a campaign's export sits in (what {@code verify.py} is given after unzipping). */
+    public static String folder(long campaignId) {
+        return "campaign-" + campaignId + "-export";
+    }
+
+    /**
+     * Writes the export of {@code source} to {@code out} (not closed).
+     *
+     * @param repository the campaign's git repository; its commits of the exported trials become
+     *     {@code repo.bundle}, under {@code refs/trials/<number>}. May be null when no trial has a
+     *     commit (an imported run).
+     * @throws IllegalArgumentException when the trials are not in ascending number, or a record's
+     *     derived hash disagrees with the file given for it
+     * @throws IllegalStateException when the event log has a gap (an export never signs one)
+     */
+    public Summary writeZip(ExportSource source, Repository repository, OutputStream out) throws IOException {
+        ExportCampaign campaign = source.campaign();
+        Path spool = Files.createTempDirectory("empiric-export-");
+        try (ZipExport zip = new ZipExport(out, folder(campaign.id()) + "/", spool, clock.instant());
+                LineSpool records = new LineSpool(spool.resolve("trials.jsonl"));
+                LineSpool treeTails = new LineSpool(spool.resolve("tree-tails"))) {
+            PaperViews views = new PaperViews(campaign);
+            Path results = spool.resolve("results.tsv");
+            List<ObjectId> commits = new ArrayList<>();
+            List<Integer> committed = new ArrayList<>();
+            HashSet256 viewsNamed = new HashSet256();
+            RecordChain chain = new RecordChain(repository);
+            try (chain; Writer resultRows = writer(results); Stream<TrialExport> trials = source.trials()) {
+                resultRows.write(views.resultsHeader());
+                for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
+                    RecordChain.Link link = chain.next(it.next(), zip::putHashed);
+                    if (link.record().proposerViewSha256() != null) {
+                        viewsNamed.add(link.record().proposerViewSha256());
+                    }
+                    records.append(link.line());
+                    treeTails.append(views.treeTail(link.record()).getBytes(StandardCharsets.UTF_8));
+                    views.add(link.record());
+                    resultRows.write(views.resultsRow(link.record()));
+                    if (link.record().commit() != null) {
+                        commits.add(ObjectId.fromString(link.record().commit()));
+                        committed.add(link.record().number());
+                    }
+                }
+            }
+            records.finishWriting();
+            treeTails.finishWriting();
+            zip.copy("trials.jsonl", records.file);
+
+            EventChain events = new EventChain();
+            try (Stream<EventRecord> log = source.events(); OutputStream entry = zip.open("events.jsonl")) {
+                for (Iterator<EventRecord> it = log.iterator(); it.hasNext(); ) {
+                    entry.write(events.next(it.next()));
+                    entry.write('\n');
+                }
+            }
+            zip.close("events.jsonl");
+            writeViews(source, viewsNamed, zip);
+
+            if (!commits.isEmpty()) {
+                if (repository == null) {
+                    throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
+                }
+                BundleWriter bundle = new BundleWriter(repository);
+                bundle.setPackConfig(packConfig(repository));
+                for (int i = 0; i < commits.size(); i++) {
+                    bundle.include("refs/trials/" + committed.get(i), commits.get(i));
+                }
+                zip.level(Deflater.NO_COMPRESSION); // a pack is compressed already
+                bundle.writeBundle(NullProgressMonitor.INSTANCE, zip.open("repo.bundle"));
+                zip.close("repo.bundle");
+                zip.level(Deflater.BEST_SPEED);
+            }
+
+            zip.copy("results.tsv", results);
+            PaperViews.RecordLoader loader = index -> CanonicalJson.read(records.load(index), ExportRecord.class);
+            try (Writer tree = new BufferedWriter(new OutputStreamWriter(zip.open("tree.tsv"), StandardCharsets.UTF_8))) {
+                views.writeTree(treeTails::load, tree);
+            }
+            zip.close("tree.tsv");
+            zip.put("best.json", views.bestJson(loader));
+            zip.put("LEADERBOARD.md", views.leaderboard(loader));
+            zip.put("KNOWLEDGE.md", views.knowledge(loader));
+
+            Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT, campaign, chain.size(), chain.merkleRoot(),
+                    chain.head(), events.count, events.head, clock.instant(), null, null).signedWith(key);
+            zip.put("checkpoint", CanonicalJson.string(checkpoint) + "\n");
+            zip.put("README.md", resource("/export/README.md"));
+            zip.put("verify.py", resource("/export/verify.py"));
+            zip.writeManifest();
+            zip.finish();
+            return new Summary(folder(campaign.id()), chain.size(), events.count, commits.size(), chain.merkleRoot(),
+                    checkpoint.key(), zip.size());
+        } finally {
+            deleteTree(spool);
+        }
+    }
+
+    /** {@code views/<sha256>.md}: each view the records name, once, checked against its name. */
+    private static void writeViews(ExportSource source, HashSet256 named, ZipExport zip) throws IOException {
+        HashSet256 written = new HashSet256();
+        try (Stream<ShownView> shown = source.views()) {
+            for (Iterator<ShownView> it = shown.iterator(); it.hasNext(); ) {
+                ShownView view = it.next();
+                byte[] bytes = view.text().getBytes(StandardCharsets.UTF_8);
+                String sha = Sha256.hex(bytes);
+                if (!sha.equals(view.sha256())) {
+                    throw new IllegalStateException("the proposer view stored as " + view.sha256() + " hashes to " + sha
+                            + ": the store's copy was altered; an export never signs it");
+                }
+                if (!named.contains(sha)) {
+                    throw new IllegalArgumentException("proposer view " + sha + " is named by no exported trial");
+                }
+                if (written.add(sha)) {
+                    zip.putHashed("views/" + sha + ".md", bytes, sha);
+                }
+            }
+        }
+        if (written.size() != named.size()) {
+            throw new IllegalStateException((named.size() - written.size()) + " of the " + named.size()
+                    + " proposer views the trials name are missing from the store; an export never signs a record"
+                    + " whose view it cannot show");
+        }
+    }
+
+    /**
+     * JGit's packing defaults allow a 50 MiB delta cache and unbounded delta windows, more than the
+     * rest of an export uses; an export must not need a large heap. Deltas still shrink the bundle.
+     */
+    private static PackConfig packConfig(Repository repository) {
+        PackConfig pack = new PackConfig(repository);
+        pack.setDeltaCacheSize(4L << 20);
+        pack.setDeltaSearchMemoryLimit(8L << 20);
+        pack.setBigFileThreshold(4 << 20);
+        return pack;
+    }
+
+    /**
+     * {@code trials.jsonl} alone: the same chained canonical lines as in the zip (so its hashes can
+     * be compared with a signed export), without the files they refer to.
+     */
+    public static void writeJsonl(Stream<TrialExport> trials, Repository repository, OutputStream out) throws IOException {
+        try (RecordChain chain = new RecordChain(repository); trials) {
+            for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
+                out.write(chain.next(it.next(), (path, content, sha) -> {}).line());
+                out.write('\n');
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * The records as one RFC 4180 CSV table (comma separated, CRLF, UTF-8), one row per trial, for
+     * spreadsheet, pandas, MLflow and Optuna users. Each name in {@code metricColumns} gets its own
+     * {@code metrics.<name>} column; the {@code metrics} column holds all metrics as JSON, so none is
+     * lost. Text cells that a spreadsheet would run as a formula get a leading apostrophe; the JSONL
+     * keeps the exact text.
+     */
+    public static void writeCsv(Stream<TrialExport> trials, Repository repository, List<String> metricColumns,
+            OutputStream out) throws IOException {
+        Writer csv = new BufferedWriter(new OutputStreamWriter(nonClosing(out), StandardCharsets.UTF_8));
+        List<String> header = new ArrayList<>(List.of("number", "parent", "specialist", "state", "label",
+                "source_status", "score", "score_std", "delta_vs_best", "incumbent", "incumbent_score", "noise_floor",
+                "keep_threshold", "expected_delta", "artifact_bytes", "attempts", "submitted_at", "started_at",
+                "finished_at", "recipe_seconds", "scoring_seconds", "commit", "tree", "diff_sha256",
+                "proposer_view_sha256", "hypothesis", "reason"));
+        metricColumns.forEach(name -> header.add("metrics." + name));
+        header.add("metrics");
+        csvRow(csv, header);
+        try (RecordChain chain = new RecordChain(repository); trials) {
+            for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
+                ExportRecord r = chain.next(it.next(), (path, content, sha) -> {}).record();
+                ExportRecord.Judgement j = r.judgement();
+                ExportRecord.Timings t = r.timings();
+                List<String> row = new ArrayList<>(Arrays.asList(Integer.toString(r.number()), text(r.parent()),
+                        formulaSafe(r.specialist()), text(r.state()), text(r.label()), formulaSafe(r.sourceStatus()),
+                        PaperViews.num(r.score()), PaperViews.num(r.scoreStd()), PaperViews.delta(r),
+                        text(j.incumbent()), PaperViews.num(j.incumbentScore()), PaperViews.num(j.noiseFloor()),
+                        PaperViews.num(j.keepThreshold()), PaperViews.num(r.expectedDelta()), text(r.artifactBytes()),
+                        Integer.toString(r.attempts()), PaperViews.time(t.submittedAt()), PaperViews.time(t.startedAt()),
+                        PaperViews.time(t.finishedAt()), PaperViews.num(t.recipeSeconds()),
+                        PaperViews.num(t.scoringSeconds()), text(r.commit()), text(r.tree()), text(r.diffSha256()),
+                        text(r.proposerViewSha256()), formulaSafe(r.hypothesis()), formulaSafe(r.reason())));
+                for (String name : metricColumns) {
+                    row.add(PaperViews.num(r.metrics().get(name)));
+                }
+                row.add(r.metrics().isEmpty() ? "" : CanonicalJson.string(r.metrics()));
+                csvRow(csv, row);
+            }
+        }
+        csv.flush();
+    }
+
+    private static void csvRow(Writer csv, List<String> cells) throws IOException {
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            if (i > 0) {
+                csv.write(',');
+            }
+            if (cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0) {
+                csv.write('"' + cell.replace("\"", "\"\"") + '"');
+            } else {
+                csv.write(cell);
+            }
+        }
+        csv.write("\r\n");
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    /** OWASP's advice for CSV injection: text a spreadsheet would evaluate starts with an apostrophe. */
+    private static String formulaSafe(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        char first = value.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + value : value;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ExportWriter.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the build lost the resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Writer writer(Path file) throws IOException {
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * Checks the server's event chain as it passes (numbered from 1 without a gap, each event linked
+     * to the one before, each hash what the rule gives) and counts it; an export never signs a broken
+     * log, so a fault in the store is found here rather than by the auditor.
+     */
+    private static final class EventChain {
+        long count;
+        String head;
+
+        byte[] next(EventRecord event) {
+            String previous = head == null ? EventLog.GENESIS : head;
+            if (event.seq() != count + 1) {
+                throw new IllegalStateException("the event log jumps from " + count + " to " + event.seq()
+                        + "; an export never signs a log with a gap");
+            }
+            if (!previous.equals(event.prevHash()) || !event.recomputedHash().equals(event.hash())) {
+                throw new IllegalStateException("event " + event.seq() + " of the event log does not chain to the one"
+                        + " before it: the stored log was altered; an export never signs it");
+            }
+            head = event.hash();
+            count++;
+            return CanonicalJson.bytes(event);
+        }
+    }
+
+    /** Lines on disk, with each line's offset, readable by index once written. */
+    private static final class LineSpool implements AutoCloseable {
+        final Path file;
+        private final OutputStream out;
+        private long[] offsets = new long[256];
+        private int size;
+        private long length;
+        private RandomAccessFile reader;
+
+        LineSpool(Path file) throws IOException {
+            this.file = file;
+            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        }
+
+        void append(byte[] line) throws IOException {
+            if (size + 1 >= offsets.length) {
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            offsets[size++] = length;
+            out.write(line);
+            out.write('\n');
+            length += line.length + 1;
+            offsets[size] = length;
+        }
+
+        void finishWriting() throws IOException {
+            out.close();
+        }
+
+        String load(int index) throws IOException {
+            if (reader == null) {
+                reader = new RandomAccessFile(file.toFile(), "r");
+            }
+            byte[] line = new byte[(int) (offsets[index + 1] - offsets[index] - 1)];
+            reader.seek(offsets[index]);
+            reader.readFully(line);
+            return new String(line, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            if (reader != null) {
+                reader.close();
+            }
+        }
+    }
+
+    /** The zip being written: every entry under one folder, hashed into the manifest as it goes. */
+    private static final class ZipExport implements AutoCloseable {
+        private final StreamingZip zip;
+        private final String root;
+        private final Path manifestSpool;
+        private final Writer manifest;
+        private HashingStream current;
+        private boolean firstInManifest = true;
+
+        ZipExport(OutputStream out, String root, Path spool, Instant now) throws IOException {
+            this.zip = new StreamingZip(out, spool.resolve("central-directory"), now);
+            this.root = root;
+            this.manifestSpool = spool.resolve("manifest");
+            this.manifest = writer(manifestSpool);
+        }
+
+        void level(int level) {
+            zip.level(level);
+        }
+
+        OutputStream open(String path) throws IOException {
+            current = new HashingStream(zip.putNextEntry(root + path));
+            return current;
+        }
+
+        void close(String path) throws IOException {
+            zip.closeEntry();
+            listed(path, current.hex());
+        }
+
+        private void listed(String path, String sha) throws IOException {
+            manifest.write((firstInManifest ? "" : ",\n") + CanonicalJson.string(TextNode.valueOf(path)) + ":\"" + sha
+                    + "\"");
+            firstInManifest = false;
+        }
+
+        void put(String path, String text) throws IOException {
+            open(path).write(text.getBytes(StandardCharsets.UTF_8));
+            close(path);
+        }
+
+        /** A file whose hash is known already. */
+        void putHashed(String path, byte[] bytes, String sha) throws IOException {
+            zip.putNextEntry(root + path).write(bytes);
+            zip.closeEntry();
+            listed(path, sha);
+        }
+
+        void copy(String path, Path file) throws IOException {
+            Files.copy(file, open(path));
+            close(path);
+        }
+
+        /** MANIFEST.json: the SHA-256 of every other file, in the order they were written. */
+        void writeManifest() throws IOException {
+            manifest.close();
+            OutputStream entry = zip.putNextEntry(root + MANIFEST);
+            entry.write("{\"format\":\"empiric-manifest/1\",\"files\":{\n".getBytes(StandardCharsets.UTF_8));
+            Files.copy(manifestSpool, entry);
+            entry.write("\n}}\n".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+
+        void finish() throws IOException {
+            zip.finish();
+        }
+
+        long size() {
+            return zip.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+            manifest.close();
+            zip.close();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package dev.empiric.export;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * A zip writer whose memory does not grow with the number of entries. The JDK's ZipOutputStream
+ * keeps an object per entry until the end, because the zip format puts its central directory
+ * there; an export has three files per trial, so that index alone cost about a kilobyte per trial.
+ * This writer appends each entry's central directory record to a spool file instead and copies it
+ * out at the end.
+ *
+ * <p>Entries are deflated (or stored in deflate's uncompressed blocks at level 0), with sizes and
+ * CRC in a data descriptor after the data (general purpose flag bit 3) and UTF-8 names (bit 11).
+ * ZIP64 end records are written when there are 65,535 entries or more, or the archive passes 4 GiB;
+ * a single entry must stay under 4 GiB.
+ */
+final class StreamingZip implements AutoCloseable {
+
+    private static final long MAX_32 = 0xFFFFFFFFL;
+    private static final int MAX_16 = 0xFFFF;
+
+    private final CountingOutput out;
+    private final Path directorySpool;
+    private final CountingOutput directory;
+    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+    private final byte[] buffer = new byte[64 * 1024];
+    private final int dosTime;
+    private final int dosDate;
+    private long entries;
+    private Entry current;
+
+    /** @param spool a file this writer may create and delete, for the central directory */
+    StreamingZip(OutputStream target, Path spool, Instant modified) throws IOException {
+        this.out = new CountingOutput(new BufferedOutputStream(target, 1 << 16));
+        this.directorySpool = spool;
+        this.directory = new CountingOutput(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16));
+        LocalDateTime t = LocalDateTime.ofInstant(modified, ZoneOffset.UTC);
+        this.dosTime = t.getHour() << 11 | t.getMinute() << 5 | t.getSecond() / 2;
+        this.dosDate = Math.max(0, t.getYear() - 1980) << 9 | t.getMonthValue() << 5 | t.getDayOfMonth();
+    }
+
+    /** Compression for the entries opened from now on (Deflater levels; 0 stores blocks as they are). */
+    void level(int level) {
+        deflater.setLevel(level);
+    }
+
+    /** Starts an entry; write its bytes to the returned stream, then {@link #closeEntry()}. */
+    OutputStream putNextEntry(String name) throws IOException {
+        if (current != null) {
+            throw new IllegalStateException("entry " + current.name + " is still open");
+        }
+        byte[] encoded = name.getBytes(StandardCharsets.UTF_8);
+        current = new Entry(name, encoded, out.count);
+        writeInt(out, 0x04034b50);
+        writeShort(out, 20); // version needed: 2.0, deflate
+        writeShort(out, 0x0808); // sizes in a data descriptor; UTF-8 name
+        writeShort(out, 8); // deflated
+        writeShort(out, dosTime);
+        writeShort(out, dosDate);
+        writeInt(out, 0); // CRC and sizes follow the data
+        writeInt(out, 0);
+        writeInt(out, 0);
+        writeShort(out, encoded.length);
+        writeShort(out, 0);
+        out.write(encoded);
+        deflater.reset();
+        return current;
+    }
+
+    void closeEntry() throws IOException {
+        Entry entry = current;
+        entry.finish();
+        current = null;
+        if (entry.compressed > MAX_32 || entry.size > MAX_32) {
+            throw new IOException(entry.name + " is 4 GiB or more; an export entry must be smaller");
+        }
+        writeInt(out, 0x08074b50);
+        writeInt(out, (int) entry.crc.getValue());
+        writeInt(out, (int) entry.compressed);
+        writeInt(out, (int) entry.size);
+
+        boolean farOffset = entry.offset >= MAX_32;
+        writeInt(directory, 0x02014b50);
+        writeShort(directory, farOffset ? 45 : 20); // made by
+        writeShort(directory, farOffset ? 45 : 20); // needed
+        writeShort(directory, 0x0808);
+        writeShort(directory, 8);
+        writeShort(directory, dosTime);
+        writeShort(directory, dosDate);
+        writeInt(directory, (int) entry.crc.getValue());
+        writeInt(directory, (int) entry.compressed);
+        writeInt(directory, (int) entry.size);
+        writeShort(directory, entry.encodedName.length);
+        writeShort(directory, farOffset ? 12 : 0); // extra
+        writeShort(directory, 0); // comment
+        writeShort(directory, 0); // disk
+        writeShort(directory, 0); // internal attributes
+        writeInt(directory, 0); // external attributes
+        writeInt(directory, (int) (farOffset ? MAX_32 : entry.offset));
+        directory.write(entry.encodedName);
+        if (farOffset) {
+            writeShort(directory, 0x0001); // ZIP64 extended information: the local header's offset
+            writeShort(directory, 8);
+            writeLong(directory, entry.offset);
+        }
+        entries++;
+    }
+
+    /** Writes the central directory and the end records; the target stays open. */
+    void finish() throws IOException {
+        directory.close();
+        long directoryOffset = out.count;
+        Files.copy(directorySpool, out);
+        long directorySize = out.count - directoryOffset;
+        boolean zip64 = entries >= MAX_16 || directoryOffset >= MAX_32 || directorySize >= MAX_32;
+        if (zip64) {
+            long recordOffset = out.count;
+            writeInt(out, 0x06064b50);
+            writeLong(out, 44); // size of the rest of this record
+            writeShort(out, 45);
+            writeShort(out, 45);
+            writeInt(out, 0);
+            writeInt(out, 0);
+            writeLong(out, entries);
+            writeLong(out, entries);
+            writeLong(out, directorySize);
+            writeLong(out, directoryOffset);
+            writeInt(out, 0x07064b50); // its locator
+            writeInt(out, 0);
+            writeLong(out, recordOffset);
+            writeInt(out, 1);
+        }
+        writeInt(out, 0x06054b50);
+        writeShort(out, 0);
+        writeShort(out, 0);
+        writeShort(out, (int) Math.min(entries, MAX_16));
+        writeShort(out, (int) Math.min(entries, MAX_16));
+        writeInt(out, (int) Math.min(directorySize, MAX_32));
+        writeInt(out, (int) Math.min(directoryOffset, MAX_32));
+        writeShort(out, 0);
+        out.flush();
+    }
+
+    /** Bytes written to the target so far. */
+    long size() {
+        return out.count;
+    }
+
+    @Override
+    public void close() throws IOException {
+        deflater.end();
+        directory.close();
+        Files.deleteIfExists(directorySpool);
+        out.flush();
+    }
+
+    /** The open entry: deflates what is written to it into the archive, counting and checksumming. */
+    private final class Entry extends OutputStream {
+        final String name;
+        final byte[] encodedName;
+        final long offset;
+        final CRC32 crc = new CRC32();
+        long size;
+        long compressed;
+
+        Entry(String name, byte[] encodedName, long offset) {
+            this.name = name;
+            this.encodedName = encodedName;
+            this.offset = offset;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
+            }
+            crc.update(b, off, len);
+            size += len;
+            deflater.setInput(b, off, len);
+            while (!deflater.needsInput()) {
+                drain(Deflater.NO_FLUSH);
+            }
+        }
+
+        void finish() throws IOException {
+            deflater.finish();
+            while (!deflater.finished()) {
+                drain(Deflater.NO_FLUSH);
+            }
+        }
+
+        private void drain(int flush) throws IOException {
+            int n = deflater.deflate(buffer, 0, buffer.length, flush);
+            out.write(buffer, 0, n);
+            compressed += n;
+        }
+
+        @Override
+        public void close() {
+            // closeEntry() ends an entry; callers may close the stream they were given freely.
+        }
+    }
+
+    private static final class CountingOutput extends OutputStream {
+        private final OutputStream target;
+        long count;
+
+        CountingOutput(OutputStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            target.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            target.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            target.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            target.close();
+        }
+    }
+
+    private static void writeShort(OutputStream out, int value) throws IOException {
+        out.write(value & 0xff);
+        out.write(value >>> 8 & 0xff);
+    }
+
+    private static void writeInt(OutputStream out, int value) throws IOException {
+        writeShort(out, value & 0xffff);
+        writeShort(out, value >>> 16 & 0xffff);
+    }
+
+    private static void writeLong(OutputStream out, long value) throws IOException {
+        writeInt(out, (int) value);
+        writeInt(out, (int) (value >>> 32));
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Benchmark: export throughput and peak heap on a synthetic campaign (issue 10). Builds a real git
+# repository with one commit per trial in a temporary folder, exports it three times, prints the
+# median records per second and the heap's peak; with --verify, also runs verify.py on the export.
+#   bash src/scripts/bench-export.sh [trials] [--verify]      (default 10000 trials, heap capped at 128 MB)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/common.sh"
+cd "$here/../.."
+JAVA_HOME="$(find_jdk)"
+export JAVA_HOME
+./mvnw -B -q -ntp test-compile   # always: a benchmark measures the current code
+./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+"$JAVA_HOME/bin/java" "-Xmx${EXPORT_BENCH_HEAP:-128m}" \
+  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  dev.empiric.export.ExportBenchmark "$@"
