@@ -13,10 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * The read model the offline specialists learn from: every trial of one campaign in number order,
- * with the incumbent and the metric's name and direction. Built from the store, never from memory, so it is
- * the same after a restart.
+ * with the incumbent, the metric's name and direction, and the keep threshold (the margin by which
+ * the incumbent must be beaten, {@code KeepRule.threshold}; null when not known). Built from the store,
+ * never from memory, so it is the same after a restart.
  */
-public record CampaignHistory(long campaignId, String metric, Goal goal, int bestNumber, List<TrialRecord> trials) {
+public record CampaignHistory(long campaignId, String metric, Goal goal, int bestNumber, List<TrialRecord> trials,
+        Double keepThreshold) {
 
     public CampaignHistory {
         trials = List.copyOf(trials);
@@ -65,14 +67,15 @@ public record CampaignHistory(long campaignId, String metric, Goal goal, int bes
 
     /**
      * The history as a specialist sees it when the campaign's lineage view is off (the ablation):
-     * which trees were tried, so that nothing is measured twice, but no outcome except the best's.
+     * which trees were tried, so that nothing is measured twice, but no outcome except the best's,
+     * and no keep threshold (the reduced lineage view shows none either).
      */
     public CampaignHistory withoutOutcomes() {
         List<TrialRecord> blind = trials.stream().map(trial -> trial.number() == bestNumber ? trial
                 : new TrialRecord(trial.number(), trial.parent(), trial.specialist(),
                         trial.occupiesTree() ? TrialState.QUEUED : TrialState.CANCELLED, null, null, trial.treeHash(),
                         trial.knobs())).toList();
-        return new CampaignHistory(campaignId, metric, goal, bestNumber, blind);
+        return new CampaignHistory(campaignId, metric, goal, bestNumber, blind, null);
     }
 
     /** A short stamp that changes whenever a trial is added, finishes or the best moves. */

@@ -1,6 +1,7 @@
 package dev.empiric.agent;
 
 import dev.empiric.campaign.Campaign;
+import dev.empiric.campaign.KeepRule;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.environment.EnvironmentSpec.Knob;
@@ -62,7 +63,8 @@ public class CampaignHistoryReader {
                     trial.score, snapshot.treeHash(), snapshot.knobs());
         }).toList();
         return new CampaignHistory(campaignId, spec.metric().name(), spec.metric().goal(),
-                campaign.bestNumber == null ? 0 : campaign.bestNumber, records);
+                campaign.bestNumber == null ? 0 : campaign.bestNumber, records,
+                KeepRule.threshold(spec, campaign.noiseFloor));
     }
 
     /** The files of a trial's commit, for the parent of a proposal. */
