@@ -354,14 +354,19 @@ def main():
         sys.exit(f"unknown arms {unknown}; known: {list(ARMS)}")
     evaluators = int(os.environ.get("BENCH_EVALUATORS", "1"))
     results = []
-    with private_server({"empiric.evaluator.concurrency": evaluators}) as api:
-        spec = call(api, f"/environments/{environment}")["spec"]
-        with ThreadPoolExecutor(max_workers=len(arms)) as pool:
+    pool = ThreadPoolExecutor(max_workers=len(arms))
+    try:
+        with private_server({"empiric.evaluator.concurrency": evaluators}) as api:
+            spec = call(api, f"/environments/{environment}")["spec"]
             for repeat in range(1, repeats + 1):
                 for result in pool.map(lambda arm: run(api, environment, spec, arm, repeat, trials), arms):
                     results.append(result)
                 with open(results_path, "w") as f:
                     json.dump(results, f)
+    finally:
+        # On an interrupt the server is stopped first (leaving the with-block), so the arms' threads
+        # fail fast instead of keeping the process alive.
+        pool.shutdown(wait=False, cancel_futures=True)
     report(results, environment, trials, out)
 
 

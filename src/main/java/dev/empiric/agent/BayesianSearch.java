@@ -35,8 +35,11 @@ import java.util.Random;
  * The best few are polished by coordinate ascent. Only when everything there was tried does it look
  * at the whole space.
  *
- * <p>The noise floor. The target is the best <em>predicted</em> score among measured recipes, so a
- * lucky seed is not chased. A near miss (above the incumbent by no more than the keep threshold,
+ * <p>The noise floor. The target is the best <em>predicted</em> score among measured recipes (a
+ * lucky seed is not chased) plus the noise the model has fitted: a recipe expected to land within
+ * noise of the best would only re-measure it, so it is worth a trial only if its upside is large.
+ * The trust region counts an improvement only beyond half the keep threshold (about one noise
+ * standard deviation). A near miss (above the incumbent by no more than the keep threshold,
  * which the keep rule cannot tell from it) is data for the model and a centre of local moves: its
  * region is measured again, with new information, only where the acquisition finds it promising. A
  * recipe within {@link KnobSpace#MIN_STEP} of any recipe already tried would only re-roll the noise
@@ -62,10 +65,12 @@ public final class BayesianSearch {
     public enum Move { SPACE_FILLING, TRUST_REGION, LOCAL, GLOBAL }
 
     /**
-     * A recipe to try: its knob literals, how it was found ({@code around}: the trial a local move
-     * started from), and what the model expects there, in the metric's own units: the predicted score
-     * and its standard deviation, the chance of beating the keep target, and the chance it runs
-     * within budget. Predictions are NaN for space-filling moves.
+     * A recipe to try: its knob literals; how it was found ({@code around}: the trial a local or
+     * trust-region move started from; {@code side}: the trust region's side); and what the model
+     * expects there, in the metric's own units: the predicted score and its standard deviation, the
+     * chance of beating {@code target} (the best predicted score of a measured recipe plus the
+     * fitted noise's standard deviation), and the
+     * chance of passing every failure model. Predictions are NaN for space-filling moves.
      */
     public record Suggestion(Map<String, String> literals, Move move, Integer around, double side, double expected,
             double spread, double chance, double feasibility, double target) {}
@@ -80,8 +85,8 @@ public final class BayesianSearch {
 
     /**
      * Up to {@code count} recipes, best first, none of them indistinguishable from an observed one.
-     * {@code incumbent} is the number of the campaign's kept best; {@code keepThreshold} the margin it
-     * must be beaten by (null when unknown).
+     * {@code incumbent} is the number of the campaign's kept best; {@code keepThreshold} the margin
+     * by which it must be beaten (null when unknown): recipes above it by less are near misses.
      */
     public List<Suggestion> suggest(List<Observation> observations, int incumbent, Double keepThreshold, Random random,
             int count) {
@@ -148,15 +153,17 @@ public final class BayesianSearch {
                         .map(Point::at).toList(), ran))
                 .toList();
 
-        // The incumbent to improve on is the best predicted score among measured recipes, not the best
-        // single measurement: a lucky seed is not chased.
-        double target = scored.stream().mapToDouble(p -> objective.predict(p.at())[0]).max().orElseThrow();
+        // Improve on the best predicted score of a measured recipe (a lucky seed is not chased) by more
+        // than the noise: a recipe the model expects within noise of the best would only re-measure it.
+        double target = scored.stream().mapToDouble(p -> objective.predict(p.at())[0]).max().orElseThrow()
+                + Math.sqrt(objective.noise());
         Acquisition acquisition = new Acquisition(objective, failures, target);
 
         List<Point> centres = centres(scored, incumbent, keepThreshold, objective);
         double side = TrustRegion.side(points.stream().filter(p -> !p.observation().pending())
                 .sorted(Comparator.comparingInt(p -> p.observation().number()))
-                .map(p -> p.observation().isScored() ? oriented(p) : Double.NaN).toList(), space.size());
+                .map(p -> p.observation().isScored() ? oriented(p) : Double.NaN).toList(), space.size(),
+                keepThreshold == null ? 0 : keepThreshold / 2);
         Box box = Box.around(space, centres.getFirst().at(), side, objective);
         double share = Math.clamp(0.75 * side, Math.min(1, 1.5 / space.size()), 1);
         double step = Math.clamp(side / 4, 0.02, 0.3);

@@ -137,6 +137,11 @@ final class GaussianProcess {
         return new double[] {value, Math.max(signal - explained, 1e-12 * signal)};
     }
 
+    /** The fitted observation noise variance, in the units of the targets. */
+    double noise() {
+        return noise;
+    }
+
     double lengthscale(int knob) {
         return lengthscales[knob];
     }

@@ -97,7 +97,7 @@ public final class ModelSpecialist implements Specialist {
             return move;
         }
         String model = String.format(Locale.ROOT, "; a Gaussian process over %d scored recipes%s predicts %s %.4g ± %.2g, "
-                + "a %.0f%% chance to reach %.4g (the best seen, or the incumbent plus the keep threshold)", scored,
+                + "a %.0f%% chance to pass %.4g (the best predicted score of a measured recipe, plus the noise)", scored,
                 failed == 0 ? "" : " and " + failed + " failures", history.metric(), suggestion.expected(),
                 suggestion.spread(), 100 * suggestion.chance(), suggestion.target());
         String budget = failed == 0 ? "" : String.format(Locale.ROOT, "; %.0f%% chance to run within budget and gates",

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CampaignRunnerTest {
 
-    private static final Set<String> BUILT_IN = Set.of("opt", "arch", "sched", "reg", "combiner");
+    private static final Set<String> BUILT_IN = Set.of("opt", "arch", "sched", "reg", "combiner", "model");
 
     @Inject
     CampaignRunner runner;
