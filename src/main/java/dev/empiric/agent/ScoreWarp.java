@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Half-rank output warping (as in Google Vizier), then standardisation: values at or above the
  * median are kept as measured, values below it are replaced by normal quantiles of their rank,
  * scaled by the spread of the better half. The order is kept; outliers in the worse half no
- * longer dominate the fit. Values above the median (every keep target) map linearly.
+ * longer dominate the fit. Values at or above the median (every target the search aims at) map
+ * linearly, so targets and predictions there read in the metric's own units.
  */
 record ScoreWarp(double median, double[] lowRaw, double[] lowWarped, double centre, double scale) {
 
