@@ -39,9 +39,10 @@ def seconds_between(start, end):
 
 
 @contextlib.contextmanager
-def private_server():
-    """A server on a free port with a throw-away data directory; yields its API base URL. Calls then use
-    its admin token, which the server writes to the data directory at its first start."""
+def private_server(properties=None):
+    """A server on a free port with a throw-away data directory and extra Java system properties
+    (e.g. {"empiric.evaluator.concurrency": 2}); yields its API base URL. Calls then use its admin
+    token, which the server writes to the data directory at its first start."""
     global TOKEN
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,7 +50,9 @@ def private_server():
     data = tempfile.mkdtemp(prefix="empiric-bench-")
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
     server = subprocess.Popen([java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", f"-Dquarkus.http.port={port}",
-                               f"-Dempiric.data-dir={data}", "-jar", "target/quarkus-app/quarkus-run.jar"],
+                               f"-Dempiric.data-dir={data}"]
+                              + [f"-D{key}={value}" for key, value in (properties or {}).items()]
+                              + ["-jar", "target/quarkus-app/quarkus-run.jar"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(240):

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The specialists available to a campaign: one {@link KnobSpecialist} per surface of its environment
- * and the {@link Combiner} over all knobs (built in), then the {@link LlmSpecialist}s and
+ * The specialists available to a campaign: one {@link KnobSpecialist} per surface of its environment,
+ * the {@link Combiner} and the {@link ModelSpecialist} over all knobs (built in), then the {@link LlmSpecialist}s and
  * {@link CommandSpecialist}s its settings configure; {@link RandomSearch} only when named. This is
  * the single place where kinds of specialist are added to what a runner can choose from by name.
  */
@@ -26,6 +26,7 @@ public class SpecialistRoster {
         surfaces.forEach((surface, knobs) -> specialists.add(new KnobSpecialist(surface, knobs)));
         if (!surfaces.isEmpty()) {
             specialists.add(new Combiner(spec.knobs()));
+            specialists.add(new ModelSpecialist(spec.knobs()));
         }
         for (LlmConfig config : settings.llmOrNone()) {
             specialists.add(new LlmSpecialist(config, ChatModels.create(config)));

@@ -11,8 +11,10 @@ import java.util.stream.Collectors;
 
 /**
  * The read model the offline specialists learn from: every trial of one campaign in number order,
- * with the incumbent and the metric's name and direction. Built from the store, never from memory,
- * so it is the same after a restart; immutable, so a specialist cannot change what the next one sees.
+ * with the incumbent, the metric's name and direction, and the keep threshold (the margin by which the
+ * incumbent must be beaten on the environment's seeds; null when not known). Built from the store,
+ * never from memory, so it is the same after a restart; immutable, so a specialist cannot change what
+ * the next one sees.
  */
 public final class CampaignHistory {
 
@@ -22,8 +24,10 @@ public final class CampaignHistory {
     private final int bestNumber;
     private final List<TrialRecord> trials;
     private final Map<Integer, TrialRecord> byNumber;
+    private final Double keepThreshold;
 
-    public CampaignHistory(long campaignId, String metric, Goal goal, int bestNumber, List<TrialRecord> trials) {
+    public CampaignHistory(long campaignId, String metric, Goal goal, int bestNumber, List<TrialRecord> trials,
+            Double keepThreshold) {
         this.campaignId = campaignId;
         this.metric = metric;
         this.goal = goal;
@@ -31,6 +35,12 @@ public final class CampaignHistory {
         this.trials = List.copyOf(trials);
         this.byNumber = this.trials.stream().collect(Collectors.toUnmodifiableMap(TrialRecord::number,
                 Function.identity()));
+        this.keepThreshold = keepThreshold;
+    }
+
+    /** The margin by which the incumbent must be beaten, or null when not known (or hidden from the proposer). */
+    public Double keepThreshold() {
+        return keepThreshold;
     }
 
     public long campaignId() {
@@ -89,14 +99,15 @@ public final class CampaignHistory {
 
     /**
      * The history as a specialist sees it when the campaign's lineage view is off (the ablation):
-     * which trees were tried, so that nothing is measured twice, but no outcome except the best's.
+     * which trees were tried, so that nothing is measured twice, but no outcome except the best's,
+     * and no keep threshold (the reduced lineage view shows none either).
      */
-    CampaignHistory withoutOutcomes() {
+    public CampaignHistory withoutOutcomes() {
         List<TrialRecord> blind = trials.stream().map(trial -> trial.number() == bestNumber ? trial
                 : new TrialRecord(trial.number(), trial.parent(), trial.specialist(),
                         trial.occupiesTree() ? TrialState.QUEUED : TrialState.CANCELLED, null, null, trial.treeHash(),
                         trial.knobs())).toList();
-        return new CampaignHistory(campaignId, metric, goal, bestNumber, blind);
+        return new CampaignHistory(campaignId, metric, goal, bestNumber, blind, null);
     }
 
     /** A short stamp that changes whenever a trial is added, finishes or the best moves. */

@@ -1,5 +1,6 @@
 package dev.empiric.lineage;
 
+import dev.empiric.campaign.Budgets;
 import dev.empiric.campaign.Campaign;
 import dev.empiric.environment.EnvironmentSpec;
 import dev.empiric.environment.EnvironmentSpec.Knob;
@@ -53,7 +54,8 @@ class CampaignHistoryReader {
             return record(trial, snapshot);
         }).toList();
         return new CampaignHistory(campaign.id, spec.metric().name(), spec.metric().goal(),
-                campaign.bestNumber == null ? 0 : campaign.bestNumber, records);
+                campaign.bestNumber == null ? 0 : campaign.bestNumber, records,
+                Budgets.of(spec, campaign.parsedSettings()).keepThreshold(campaign.noiseFloor));
     }
 
     /** The files of a trial's commit. */

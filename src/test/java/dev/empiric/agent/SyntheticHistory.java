@@ -60,7 +60,7 @@ final class SyntheticHistory {
     }
 
     CampaignHistory history() {
-        return new CampaignHistory(1, "accuracy", EnvironmentSpec.Goal.MAXIMIZE, best, trials);
+        return new CampaignHistory(1, "accuracy", EnvironmentSpec.Goal.MAXIMIZE, best, trials, 0.01);
     }
 
     ProposalContext context(long seed) {

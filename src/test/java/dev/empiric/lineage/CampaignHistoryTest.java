@@ -31,7 +31,7 @@ class CampaignHistoryTest {
 
     @Test
     void theChainFollowsParentsThroughDiscardedTrials() {
-        CampaignHistory history = new CampaignHistory(1, "accuracy", Goal.MAXIMIZE, 4, TRIALS);
+        CampaignHistory history = new CampaignHistory(1, "accuracy", Goal.MAXIMIZE, 4, TRIALS, 0.01);
         assertEquals(List.of(0, 1, 3, 4), history.bestChain());
         assertEquals(0.97, history.best().score());
         assertEquals(0.03, history.improvementOverParent(history.trial(4).orElseThrow()).orElseThrow(), 1e-12);
@@ -46,7 +46,7 @@ class CampaignHistoryTest {
 
     @Test
     void withoutLineageTheOutcomesAreHiddenButTriedTreesStayKnown() {
-        CampaignHistory full = new CampaignHistory(1, "accuracy", Goal.MAXIMIZE, 4, TRIALS);
+        CampaignHistory full = new CampaignHistory(1, "accuracy", Goal.MAXIMIZE, 4, TRIALS, 0.01);
         CampaignHistory blind = full.withoutOutcomes();
         assertEquals(full.measuredTrees(), blind.measuredTrees(), "nothing may be measured twice either way");
         assertEquals(0.97, blind.best().score());

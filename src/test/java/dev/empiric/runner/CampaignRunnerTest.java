@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CampaignRunnerTest {
 
-    private static final Set<String> BUILT_IN = Set.of("opt", "arch", "sched", "reg", "combiner");
+    private static final Set<String> BUILT_IN = Set.of("opt", "arch", "sched", "reg", "combiner", "model");
 
     @Inject
     CampaignRunner runner;
@@ -48,7 +48,7 @@ class CampaignRunnerTest {
         long campaign = campaign("budget of eight");
         given().contentType(ContentType.JSON).body(Map.of("maxTrials", 8, "concurrency", 1))
                 .post("/api/campaigns/{id}/runner", campaign)
-                .then().statusCode(201).body("state", equalTo("RUNNING")).body("specialists.size()", equalTo(5));
+                .then().statusCode(201).body("state", equalTo("RUNNING")).body("specialists.size()", equalTo(BUILT_IN.size()));
 
         JsonPath done = awaitRunner(campaign, state -> !state.getString("state").equals("RUNNING"));
         assertEquals("EXHAUSTED", done.getString("state"));
