@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -114,16 +115,64 @@ public class Sandbox {
     }
 
     /**
-     * Starts a container that only holds volumes mounted. A tmpfs volume loses its content when no
-     * container mounts it, so a keeper carries the recipe's output over to the scoring run and lets
-     * the server read results after both have exited.
+     * Starts a keeper: an idle container of the recipe image, under the sandbox's rules, that holds
+     * an attempt's tmpfs volumes mounted (a tmpfs volume loses its content when no container mounts
+     * it) and the trial's tree read-only. The recipe's output survives into the scoring run through
+     * it, the server reads results through it, and cheap commands of the attempt (the preflight,
+     * clearing the volumes between seeds) run in it as execs instead of costing a container each. It
+     * sleeps for at most {@code lifetime}: a keeper whose server died ends by itself.
      */
-    public String startKeeper(String image, List<Volume> volumes, Map<String, String> labels) {
-        Spec spec = new Spec("keeper", image, List.of("sleep", "infinity"), List.of(), "/", null, null, volumes,
-                new Limits(32, 0.1, 8), Duration.ZERO, labels);
+    public String startKeeper(String image, String hostDir, String hostDirTarget, List<Volume> volumes, Limits limits,
+            Duration lifetime, Map<String, String> labels) {
+        Spec spec = new Spec("keeper", image, List.of("sleep", Long.toString(Math.max(1, lifetime.toSeconds()))),
+                List.of(), "/", hostDir, hostDirTarget, volumes, limits, Duration.ZERO, labels);
         String id = create(spec, spec.command(), true);
         docker.startContainerCmd(id).exec();
         return id;
+    }
+
+    /**
+     * Runs a command in a running container (a keeper) as the unprivileged user, under the
+     * container's limits, to completion or to its deadline; at the deadline the whole container is
+     * killed, since Docker cannot kill one exec. The seconds are measured here, from start to end.
+     */
+    public Result exec(String containerId, List<String> command, List<String> env, String workingDir, Duration budget,
+            int outputLimitBytes) {
+        String exec = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withEnv(env)
+                .withWorkingDir(workingDir).withUser(UNPRIVILEGED_USER).withAttachStdout(true).withAttachStderr(true)
+                .exec().getId();
+        BoundedTail tail = new BoundedTail(outputLimitBytes);
+        long started = System.nanoTime();
+        boolean timedOut;
+        try (ResultCallback.Adapter<Frame> callback = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                tail.append(frame.getPayload());
+            }
+        })) {
+            timedOut = !callback.awaitCompletion(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            timedOut = true;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (timedOut) {
+            kill(containerId);
+            return new Result(-1, true, false, seconds, tail.toString());
+        }
+        Long exitCode = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+        return new Result(exitCode == null ? -1 : exitCode, false, false, seconds, tail.toString());
+    }
+
+    /** Whether the container is running; a keeper that stopped by itself means the engine stopped it. */
+    public boolean running(String containerId) {
+        try {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     /** A volume on tmpfs: its size is a hard cap on what a run can write, and it never touches disk. */
@@ -196,6 +245,40 @@ public class Sandbox {
             volumes.forEach(volume -> removeVolume(volume.getName()));
         }
         return containers.size() + (volumes == null ? 0 : volumes.size());
+    }
+
+    /**
+     * Removes this server's containers and volumes that belong to none of {@code busy} (trial keys,
+     * {@link #trialKey}): what a clean-up could not remove while the engine was down, or what an
+     * attempt left behind. Runs while trials are evaluated, so it never touches a busy trial's.
+     */
+    public int removeStrays(Set<String> busy) {
+        int removed = 0;
+        for (var container : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_INSTANCE, instance.id())).exec()) {
+            if (!busy.contains(trialKey(container.getLabels()))) {
+                remove(container.getId());
+                removed++;
+            }
+        }
+        var volumes = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
+                .exec().getVolumes();
+        for (var volume : volumes == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : volumes) {
+            if (!busy.contains(trialKey(volume.getLabels()))) {
+                removeVolume(volume.getName());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** What names one trial's containers and volumes among this server's: campaign and trial number. */
+    public static String trialKey(long campaignId, int trialNumber) {
+        return campaignId + "/" + trialNumber;
+    }
+
+    private static String trialKey(Map<String, String> labels) {
+        return labels == null ? "" : labels.get(LABEL_CAMPAIGN) + "/" + labels.get(LABEL_TRIAL);
     }
 
     /** Kills every running container of one trial, for cancellation. */

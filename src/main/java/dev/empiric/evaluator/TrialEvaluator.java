@@ -1,6 +1,5 @@
 package dev.empiric.evaluator;
 
-import dev.empiric.EmpiricConfig;
 import dev.empiric.FileTrees;
 import dev.empiric.campaign.Budgets;
 import dev.empiric.environment.EnvironmentSpec;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,20 +31,16 @@ public class TrialEvaluator {
 
     private static final int BASELINE_REPEAT_SEED_STRIDE = 1000;
 
-    private final Sandbox sandbox;
     private final SeedRun seeds;
     private final EnvironmentImages images;
     private final GitTrialStore store;
     private final Path workRoot;
-    private final int logTailBytes;
 
-    TrialEvaluator(Sandbox sandbox, SeedRun seeds, EnvironmentImages images, GitTrialStore store, EmpiricConfig config) {
-        this.sandbox = sandbox;
+    TrialEvaluator(SeedRun seeds, EnvironmentImages images, GitTrialStore store, InstanceIdentity instance) {
         this.seeds = seeds;
         this.images = images;
         this.store = store;
-        this.workRoot = config.dataDir().resolve("work");
-        this.logTailBytes = config.evaluator().logTailBytes();
+        this.workRoot = instance.workDir();
     }
 
     public Measurement evaluate(EvaluationJob job) {
@@ -63,11 +57,14 @@ public class TrialEvaluator {
                 return Measurement.failed(Label.SIZE_BLOCKED, "preflight: the recipe's code alone is " + codeBytes
                         + " bytes, over the cap of " + budgets.artifactMaxBytes());
             }
-            Optional<Measurement> preflight = preflight(job, tree);
-            if (preflight.isPresent()) {
-                return preflight.get();
+            int repeats = job.isBaseline() ? budgets.baselineRepeats() : 1;
+            try (SeedRun.Bench bench = seeds.open(job, tree, repeats * job.environment().spec().seeds().size())) {
+                Optional<Measurement> preflight = seeds.preflight(job, bench);
+                if (preflight.isPresent()) {
+                    return preflight.get();
+                }
+                return measure(job, bench, tree, codeBytes, repeats);
             }
-            return measure(job, tree, codeBytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -75,28 +72,9 @@ public class TrialEvaluator {
         }
     }
 
-    private Optional<Measurement> preflight(EvaluationJob job, Path tree) {
-        EnvironmentSpec.Run preflight = job.environment().spec().preflight();
-        Budgets.Limits limits = job.budgets().preflight();
-        if (preflight == null || limits == null) {
-            return Optional.empty();
-        }
-        Sandbox.Result result = sandbox.run(new Sandbox.Spec("preflight", job.environment().recipeImage(),
-                preflight.command(), SeedRun.environment(0, limits.cpus()), "/work/recipe", tree.toString(),
-                "/work/recipe", List.of(), SeedRun.limits(limits), Duration.ofSeconds(limits.seconds()),
-                sandbox.labels(job.campaignId(), job.number())), logTailBytes);
-        seeds.log(job, "preflight", result);
-        if (result.timedOut() || result.exitCode() != 0) {
-            return Optional.of(Measurement.failed(Label.PREFLIGHT_FAILED, "preflight "
-                    + String.join(" ", preflight.command()) + (result.timedOut() ? " timed out" : " exited with "
-                    + result.exitCode()) + ": " + SeedRun.lastLine(result.output())));
-        }
-        return Optional.empty();
-    }
-
-    private Measurement measure(EvaluationJob job, Path tree, long codeBytes) throws IOException {
+    private Measurement measure(EvaluationJob job, SeedRun.Bench bench, Path tree, long codeBytes, int repeats)
+            throws IOException {
         EnvironmentSpec spec = job.environment().spec();
-        int repeats = job.isBaseline() ? job.budgets().baselineRepeats() : 1;
         List<Map<String, Double>> runs = List.of();
         List<Double> repeatScores = new ArrayList<>();
         // Repeat 0 (the environment's own seeds) runs last: the repeats before it warm the image's
@@ -104,7 +82,8 @@ public class TrialEvaluator {
         for (int repeat = repeats - 1; repeat >= 0; repeat--) {
             List<Map<String, Double>> repeatRuns = new ArrayList<>();
             for (int seed : spec.seeds()) {
-                SeedRun.Outcome outcome = seeds.run(job, tree, seed + repeat * BASELINE_REPEAT_SEED_STRIDE, codeBytes);
+                SeedRun.Outcome outcome = seeds.run(job, bench, tree, seed + repeat * BASELINE_REPEAT_SEED_STRIDE,
+                        codeBytes);
                 if (outcome.failure() != null) {
                     return outcome.failure();
                 }
