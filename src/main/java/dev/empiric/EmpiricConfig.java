@@ -3,6 +3,8 @@ package dev.empiric;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** Server settings under {@code empiric.*}; see docs/configuration.md for what each one is for. */
 @ConfigMapping(prefix = "empiric")
@@ -21,7 +23,16 @@ public interface EmpiricConfig {
     @WithDefault("h2")
     String db();
 
+    /**
+     * This server's name among the servers that share a store: its containers carry it, and it owns
+     * the leases of the trials it evaluates. Unset, a generated one is kept in the data directory,
+     * which suits one server; servers sharing a data directory must each be given their own.
+     */
+    Optional<String> instanceId();
+
     Docker docker();
+
+    Lease lease();
 
     Evaluator evaluator();
 
@@ -33,8 +44,22 @@ public interface EmpiricConfig {
         String host();
     }
 
+    /** How servers sharing a store learn that one of them stopped (docs/configuration.md, "Scale-out"). */
+    interface Lease {
+        /**
+         * How long a server's claim on a running trial (or a runner's turns) lasts without renewal;
+         * past it, any server takes the work over.
+         */
+        @WithDefault("30s")
+        Duration duration();
+
+        /** How often a server renews its leases and looks for expired ones (a few times per duration). */
+        @WithDefault("5s")
+        Duration heartbeat();
+    }
+
     interface Evaluator {
-        /** Trials evaluated at once. Each takes the CPUs its environment asks for. */
+        /** Trials evaluated at once. Each takes the CPUs its environment asks for; 0: this server evaluates nothing. */
         @WithDefault("1")
         int concurrency();
 
@@ -51,6 +76,10 @@ public interface EmpiricConfig {
         /** Largest diff accepted; larger bodies are refused with 413 before anything is written. */
         @WithDefault("1048576")
         int maxDiffBytes();
+
+        /** Queued trials a campaign may hold; a submission beyond it is refused with 429 and Retry-After. */
+        @WithDefault("1000")
+        int maxQueued();
     }
 
     interface Auth {

@@ -1,6 +1,7 @@
 package dev.empiric.evaluator;
 
 import dev.empiric.EmpiricConfig;
+import dev.empiric.FileTrees;
 import dev.empiric.WakeableLoop;
 import dev.empiric.campaign.EventLog;
 import dev.empiric.campaign.EventType;
@@ -15,12 +16,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +34,15 @@ import org.jboss.logging.Logger;
  * hands it to one of {@code concurrency} workers. Nothing lives only in memory, so a restart loses
  * nothing: on start the server removes the containers its previous run left and re-queues the
  * trials that run interrupted. The dispatcher wakes when the event log says a trial was queued, and
- * looks again every second for trials whose retry back-off has passed.
+ * looks again every second for trials whose retry back-off has passed; it claims nothing while the
+ * Docker engine is unreachable, so an engine outage costs no trial an attempt.
+ *
+ * <p>Several servers may share one store (docs/configuration.md, "Scale-out"). Each claims trials
+ * under a lease that its heartbeat renews while the worker runs (as Optuna's {@code
+ * heartbeat_interval} does); a server that stops renewing, because it died or lost the store, has
+ * its trials re-queued by whichever server notices first. The heartbeat is also how a worker learns
+ * that its trial was cancelled, even through another server, or taken over, and kills its
+ * containers; and how containers left by a failed clean-up (the engine was down) are removed.
  */
 @ApplicationScoped
 public class EvaluationQueue {
@@ -38,18 +52,35 @@ public class EvaluationQueue {
     private final TrialService trials;
     private final TrialEvaluator evaluator;
     private final Sandbox sandbox;
+    private final InstanceIdentity instance;
     private final int concurrency;
-    private final AtomicInteger busy = new AtomicInteger();
+    private final Duration lease;
+    /** The attempts this server is evaluating, by trial id; what the heartbeat renews. */
+    private final Map<Long, EvaluationJob> evaluating = new ConcurrentHashMap<>();
+    /** Trial ids whose containers the heartbeat already killed. */
+    private final Set<Long> stopped = ConcurrentHashMap.newKeySet();
     private final WakeableLoop dispatcher;
+    private final WakeableLoop heartbeat;
     private Semaphore slots;
     private ExecutorService workers;
 
-    EvaluationQueue(TrialService trials, TrialEvaluator evaluator, Sandbox sandbox, EmpiricConfig config) {
+    EvaluationQueue(TrialService trials, TrialEvaluator evaluator, Sandbox sandbox, InstanceIdentity instance,
+            EmpiricConfig config) {
         this.trials = trials;
         this.evaluator = evaluator;
         this.sandbox = sandbox;
+        this.instance = instance;
         this.concurrency = config.evaluator().concurrency();
+        this.lease = config.lease().duration();
+        if (concurrency < 0) {
+            throw new IllegalStateException("empiric.evaluator.concurrency must be 0 or more, not " + concurrency);
+        }
+        if (config.lease().heartbeat().multipliedBy(2).compareTo(lease) > 0) {
+            throw new IllegalStateException("empiric.lease.duration (" + lease + ") must be at least twice"
+                    + " empiric.lease.heartbeat (" + config.lease().heartbeat() + ")");
+        }
         this.dispatcher = new WakeableLoop("empiric-dispatcher", Duration.ofSeconds(1), this::dispatchOne);
+        this.heartbeat = new WakeableLoop("empiric-heartbeat", config.lease().heartbeat(), this::beat);
     }
 
     void start(@Observes StartupEvent event) {
@@ -61,9 +92,15 @@ public class EvaluationQueue {
         } catch (RuntimeException e) {
             LOG.warnf("Docker is not reachable at startup (%s); trials will wait and retry", e.getMessage());
         }
-        int recovered = trials.recoverInterrupted();
+        FileTrees.delete(instance.workDir()); // check-outs of attempts that the stop interrupted
+        int recovered = trials.recoverInterrupted(instance.id());
         if (recovered > 0) {
             LOG.infof("%d trials were running when the server stopped; re-queued or labelled", recovered);
+        }
+        heartbeat.start();
+        if (concurrency == 0) {
+            LOG.info("empiric.evaluator.concurrency is 0: this server takes submissions and evaluates nothing");
+            return;
         }
         slots = new Semaphore(concurrency);
         workers = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("empiric-evaluator-", 0).factory());
@@ -72,6 +109,7 @@ public class EvaluationQueue {
 
     void stop(@Observes ShutdownEvent event) {
         dispatcher.stop(Duration.ofSeconds(5));
+        heartbeat.stop(Duration.ofSeconds(5));
         if (workers != null) {
             workers.shutdownNow();
             try {
@@ -93,18 +131,14 @@ public class EvaluationQueue {
                 || EventType.BEST_CHANGED.wireName().equals(event.type())) {
             dispatcher.wake(); // a baseline's score also releases the trials that waited for it
         } else if (EventType.TRIAL_CANCELLED.wireName().equals(event.type()) && event.trialNumber() != null) {
-            try {
-                sandbox.killTrial(event.campaignId(), event.trialNumber());
-            } catch (RuntimeException e) {
-                LOG.warnf("could not kill the containers of cancelled trial %d of campaign %d: %s",
-                        event.trialNumber(), event.campaignId(), e.getMessage());
-            }
+            // Cancelled here: kill at once. Cancelled through another server: the heartbeat notices.
+            killQuietly(event.campaignId(), event.trialNumber());
         }
     }
 
     /** Trials being evaluated right now. */
     public int busy() {
-        return busy.get();
+        return evaluating.size();
     }
 
     /** Claims one trial if a worker is free; returns whether it did (then it tries again at once). */
@@ -114,7 +148,8 @@ public class EvaluationQueue {
         }
         Optional<EvaluationJob> job;
         try {
-            job = trials.claimNext();
+            // An engine that is down would fail every attempt it is given: leave the trials queued.
+            job = sandbox.ping() ? trials.claimNext(instance.id(), Instant.now().plus(lease)) : Optional.empty();
         } catch (RuntimeException e) {
             slots.release();
             throw e;
@@ -123,17 +158,59 @@ public class EvaluationQueue {
             slots.release();
             return false;
         }
-        busy.incrementAndGet();
+        evaluating.put(job.get().trialId(), job.get());
         workers.submit(() -> {
             try {
                 process(job.get());
             } finally {
-                busy.decrementAndGet();
+                evaluating.remove(job.get().trialId());
+                stopped.remove(job.get().trialId());
                 slots.release();
                 dispatcher.wake();
             }
         });
         return true;
+    }
+
+    /**
+     * One heartbeat: renew this server's leases, kill the attempts it must stop, re-queue trials
+     * whose servers stopped renewing theirs, and remove this server's containers that belong to no
+     * attempt it is evaluating.
+     */
+    private boolean beat() {
+        Map<Long, Integer> attempts = new HashMap<>();
+        evaluating.forEach((id, job) -> attempts.put(id, job.attempt()));
+        for (Long id : trials.renewLeases(instance.id(), attempts, Instant.now().plus(lease))) {
+            EvaluationJob job = evaluating.get(id);
+            if (job != null && stopped.add(id)) {
+                LOG.infof("campaign %d trial %d attempt %d was cancelled or taken over: killing its containers",
+                        job.campaignId(), job.number(), job.attempt());
+                killQuietly(job.campaignId(), job.number());
+            }
+        }
+        int recovered = trials.recoverExpired(Instant.now());
+        if (recovered > 0) {
+            LOG.infof("re-queued %d trials whose servers stopped renewing their leases", recovered);
+            dispatcher.wake();
+        }
+        if (sandbox.ping()) {
+            Set<String> busy = new HashSet<>();
+            evaluating.values().forEach(job -> busy.add(Sandbox.trialKey(job.campaignId(), job.number())));
+            int removed = sandbox.removeStrays(busy);
+            if (removed > 0) {
+                LOG.infof("removed %d containers and volumes that no running attempt of this server owns", removed);
+            }
+        }
+        return false;
+    }
+
+    private void killQuietly(long campaignId, int number) {
+        try {
+            sandbox.killTrial(campaignId, number);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not kill the containers of trial %d of campaign %d: %s", number, campaignId,
+                    e.getMessage());
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -114,13 +115,15 @@ public class Sandbox {
     }
 
     /**
-     * Starts a container that only holds volumes mounted. A tmpfs volume loses its content when no
-     * container mounts it, so a keeper carries the recipe's output over to the scoring run and lets
-     * the server read results after both have exited.
+     * Starts a keeper: an idle container of the recipe image, under the sandbox's rules, that holds
+     * a seed run's tmpfs volumes mounted (a tmpfs volume loses its content when no container mounts
+     * it): the recipe's output survives into the scoring run through it, and the server reads results
+     * through it. It sleeps for at most {@code lifetime}, so a keeper whose server died ends by itself.
      */
-    public String startKeeper(String image, List<Volume> volumes, Map<String, String> labels) {
-        Spec spec = new Spec("keeper", image, List.of("sleep", "infinity"), List.of(), "/", null, null, volumes,
-                new Limits(32, 0.1, 8), Duration.ZERO, labels);
+    public String startKeeper(String image, List<Volume> volumes, Limits limits, Duration lifetime,
+            Map<String, String> labels) {
+        Spec spec = new Spec("keeper", image, List.of("sleep", Long.toString(Math.max(1, lifetime.toSeconds()))),
+                List.of(), "/", null, null, volumes, limits, Duration.ZERO, labels);
         String id = create(spec, spec.command(), true);
         docker.startContainerCmd(id).exec();
         return id;
@@ -196,6 +199,40 @@ public class Sandbox {
             volumes.forEach(volume -> removeVolume(volume.getName()));
         }
         return containers.size() + (volumes == null ? 0 : volumes.size());
+    }
+
+    /**
+     * Removes this server's containers and volumes that belong to none of {@code busy} (trial keys,
+     * {@link #trialKey}): what a clean-up could not remove while the engine was down, or what an
+     * attempt left behind. Runs while trials are evaluated, so it never touches a busy trial's.
+     */
+    public int removeStrays(Set<String> busy) {
+        int removed = 0;
+        for (var container : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_INSTANCE, instance.id())).exec()) {
+            if (!busy.contains(trialKey(container.getLabels()))) {
+                remove(container.getId());
+                removed++;
+            }
+        }
+        var volumes = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
+                .exec().getVolumes();
+        for (var volume : volumes == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : volumes) {
+            if (!busy.contains(trialKey(volume.getLabels()))) {
+                removeVolume(volume.getName());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** What names one trial's containers and volumes among this server's: campaign and trial number. */
+    public static String trialKey(long campaignId, int trialNumber) {
+        return campaignId + "/" + trialNumber;
+    }
+
+    private static String trialKey(Map<String, String> labels) {
+        return labels == null ? "" : labels.get(LABEL_CAMPAIGN) + "/" + labels.get(LABEL_TRIAL);
     }
 
     /** Kills every running container of one trial, for cancellation. */

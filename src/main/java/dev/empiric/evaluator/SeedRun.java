@@ -34,6 +34,11 @@ class SeedRun {
     /** The metrics of one seed's pair of runs, or the measurement that ended the trial. */
     record Outcome(Map<String, Double> metrics, Measurement failure) {}
 
+    /** Time a keeper outlives the runs it serves: container start, copying results out, removal. */
+    private static final Duration KEEPER_MARGIN = Duration.ofMinutes(2);
+    /** A keeper only sleeps. */
+    private static final Sandbox.Limits KEEPER_LIMITS = new Sandbox.Limits(32, 0.1, 8);
+
     /**
      * Which recipe of the trial's attempt a run is for: the trial's own, or one side of a confirmation
      * round. It names the containers apart and says in the trial's log whose output a section is.
@@ -66,8 +71,11 @@ class SeedRun {
         String result = sandbox.createTmpfsVolume(prefix + "-result", 1, labels);
         String keeper = null;
         try {
+            // it sleeps no longer than this seed run may take, so a keeper whose server died ends by itself
+            Duration lifetime = KEEPER_MARGIN.plusSeconds(budgets.recipe().seconds() + budgets.scoring().seconds());
             keeper = sandbox.startKeeper(job.environment().recipeImage(),
-                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)), labels);
+                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
+                    KEEPER_LIMITS, lifetime, labels);
             Sandbox.Result recipe = sandbox.run(new Sandbox.Spec("recipe", job.environment().recipeImage(),
                     job.environment().spec().recipe().command(), environment(seed, budgets.recipe().cpus()),
                     "/work/recipe", tree.toString(), "/work/recipe", List.of(new Sandbox.Volume(output, OUT, false)),

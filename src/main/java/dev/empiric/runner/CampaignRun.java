@@ -12,6 +12,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -77,6 +78,16 @@ public class CampaignRun extends PanacheEntityBase {
     @Column(name = "consecutive_failures")
     public int consecutiveFailures;
 
+    /**
+     * The server whose turns drive this run (its instance id), and until when: with several servers
+     * on one store, only the holder proposes; another takes the run over once the lease runs out.
+     */
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
+
     /** Proposals of one specialist that failed without becoming trials. */
     public record Failures(int count, String lastReason) {}
 
@@ -115,6 +126,23 @@ public class CampaignRun extends PanacheEntityBase {
         counts.put(specialist, new Failures(before + 1,
                 reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason));
         failures = Json.write(counts);
+    }
+
+    /**
+     * Takes or renews the run's lease for {@code owner} until {@code now + duration}, unless another
+     * server holds a lease that has not run out; returns whether {@code owner} holds it now. A lease
+     * with more than half of its time left is not written again, to spare the row a write per turn.
+     */
+    public boolean lease(String owner, Instant now, Duration duration) {
+        boolean mine = owner.equals(leaseOwner);
+        if (!mine && leaseOwner != null && leaseUntil != null && leaseUntil.isAfter(now)) {
+            return false;
+        }
+        if (!mine || leaseUntil == null || leaseUntil.isBefore(now.plus(duration.dividedBy(2)))) {
+            leaseOwner = owner;
+            leaseUntil = now.plus(duration);
+        }
+        return true;
     }
 
     public void end(RunnerState finalState, RunnerEnd reason) {

@@ -2,6 +2,7 @@ package dev.empiric.runner;
 
 import static dev.empiric.campaign.EventLog.payload;
 
+import dev.empiric.EmpiricConfig;
 import dev.empiric.agent.Proposal;
 import dev.empiric.agent.ProposalContext;
 import dev.empiric.agent.ProposalFailed;
@@ -18,6 +19,7 @@ import dev.empiric.campaign.EventType;
 import dev.empiric.environment.Environment;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.environment.EnvironmentSpec;
+import dev.empiric.evaluator.InstanceIdentity;
 import dev.empiric.lineage.CampaignHistory;
 import dev.empiric.lineage.LineageMarkdown;
 import dev.empiric.lineage.LineageService;
@@ -33,6 +35,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +52,10 @@ import org.jboss.logging.Logger;
  * free slots), let the bandit order the specialists, hand each one a frozen {@link ProposalContext}
  * until one proposes something new, and submit it through {@link TrialService#submit}, the same path
  * as REST. Every decision re-reads the database under the run's row lock, so a turn interrupted
- * anywhere leaves nothing half-done. A run never spins: a broken campaign ends it at once, and
- * {@link #MAX_CONSECUTIVE_FAILURES} failed turns in a row end it with {@link RunnerEnd#FAILING}.
+ * anywhere leaves nothing half-done. With several servers on one store, a run's turns are leased
+ * ({@link CampaignRun#lease}): only the holder proposes and submits. A run never spins: a broken
+ * campaign ends it at once, and {@link #MAX_CONSECUTIVE_FAILURES} failed turns in a row end it with
+ * {@link RunnerEnd#FAILING}.
  */
 @ApplicationScoped
 public class RunnerTurn {
@@ -65,6 +70,8 @@ public class RunnerTurn {
     private final Trials trials;
     private final EventLog events;
     private final Event<Turn> turns;
+    private final InstanceIdentity instance;
+    private final Duration lease;
     /**
      * Per run and specialist, the history stamp at which it last had nothing new: it is not asked
      * again (nor counted as skipping again) until the lineage changes. Only a cache; a restart
@@ -73,7 +80,7 @@ public class RunnerTurn {
     private final Map<Long, Map<String, String>> quiet = new ConcurrentHashMap<>();
 
     RunnerTurn(LineageService lineage, EnvironmentCatalog catalog, SpecialistRoster roster, TrialService trialService,
-            Trials trials, EventLog events, Event<Turn> turns) {
+            Trials trials, EventLog events, Event<Turn> turns, InstanceIdentity instance, EmpiricConfig config) {
         this.lineage = lineage;
         this.catalog = catalog;
         this.roster = roster;
@@ -81,6 +88,8 @@ public class RunnerTurn {
         this.trials = trials;
         this.events = events;
         this.turns = turns;
+        this.instance = instance;
+        this.lease = config.lease().duration();
     }
 
     /**
@@ -130,6 +139,9 @@ public class RunnerTurn {
         if (run == null || run.state != RunnerState.RUNNING) {
             quiet.remove(runId);
             return Optional.empty();
+        }
+        if (!run.lease(instance.id(), Instant.now(), lease)) {
+            return Optional.empty(); // another server drives this run while its lease holds
         }
         Campaign campaign = Campaign.require(run.campaignId);
         if (campaign.status == CampaignStatus.FAILED) {
@@ -254,8 +266,8 @@ public class RunnerTurn {
     private Optional<Integer> submit(Plan plan, Proposal proposal, String proposedFrom, String view) {
         CampaignRun run = CampaignRun.findById(plan.runId(), LockModeType.PESSIMISTIC_WRITE);
         RunnerProgress progress = RunnerProgress.of(run, trials);
-        if (run.state != RunnerState.RUNNING || progress.proposed() >= run.maxTrials
-                || progress.inFlight() >= run.concurrency) {
+        if (run.state != RunnerState.RUNNING || !instance.id().equals(run.leaseOwner)
+                || progress.proposed() >= run.maxTrials || progress.inFlight() >= run.concurrency) {
             return Optional.empty();
         }
         TrialService.Submitted submitted = trialService.submit(plan.campaignId(), new TrialSubmission(

@@ -29,7 +29,20 @@ import java.time.Instant;
         from Trial t where t.state = dev.empiric.trial.TrialState.QUEUED and (t.notBefore is null or t.notBefore <= :now)
         and (t.number = 0 or exists (select c.id from Campaign c where c.id = t.campaignId and c.bestScore is not null))
         order by t.id""")
-@NamedQuery(name = Trial.IN_STATE, query = "from Trial t where t.state = :state order by t.id")
+@NamedQuery(name = Trial.RUNNING_LEASED_BY, query = """
+        select t.id, t.campaignId from Trial t where t.state = dev.empiric.trial.TrialState.RUNNING
+        and (t.leaseOwner = :owner or t.leaseOwner is null) order by t.id""")
+@NamedQuery(name = Trial.LEASE_EXPIRED, query = """
+        select t.id, t.campaignId from Trial t where t.state = dev.empiric.trial.TrialState.RUNNING
+        and t.leaseUntil < :now order by t.id""")
+@NamedQuery(name = Trial.LEASED_TO, query = """
+        select t.id, t.attempts from Trial t where t.id in :ids and t.state = dev.empiric.trial.TrialState.RUNNING
+        and t.leaseOwner = :owner""")
+@NamedQuery(name = Trial.EXTEND_LEASES, query = """
+        update Trial t set t.leaseUntil = :until where t.id in :ids and t.state = dev.empiric.trial.TrialState.RUNNING
+        and t.leaseOwner = :owner""")
+@NamedQuery(name = Trial.QUEUED_IN_CAMPAIGN, query = """
+        select count(t) from Trial t where t.campaignId = :campaign and t.state = dev.empiric.trial.TrialState.QUEUED""")
 @NamedQuery(name = Trial.OF_CAMPAIGN_IN_STATE,
         query = "from Trial t where t.campaignId = :campaign and t.state = :state order by t.number")
 @NamedQuery(name = Trial.COUNTS, query = """
@@ -77,7 +90,11 @@ public class Trial extends PanacheEntityBase {
     static final String BY_NUMBERS = "Trial.byNumbers";
     static final String BY_IDEMPOTENCY_KEY = "Trial.byIdempotencyKey";
     static final String CLAIMABLE = "Trial.claimable";
-    static final String IN_STATE = "Trial.inState";
+    static final String RUNNING_LEASED_BY = "Trial.runningLeasedBy";
+    static final String LEASE_EXPIRED = "Trial.leaseExpired";
+    static final String LEASED_TO = "Trial.leasedTo";
+    static final String EXTEND_LEASES = "Trial.extendLeases";
+    static final String QUEUED_IN_CAMPAIGN = "Trial.queuedInCampaign";
     static final String OF_CAMPAIGN_IN_STATE = "Trial.ofCampaignInState";
     static final String COUNTS = "Trial.counts";
     static final String SKELETONS = "Trial.skeletons";
@@ -197,6 +214,14 @@ public class Trial extends PanacheEntityBase {
     public Long artifactBytes;
 
     public int attempts;
+
+    /** The server evaluating the trial's current attempt (its instance id), while it is RUNNING. */
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+
+    /** Until when that server's claim holds; it renews it while it works, and past it any server re-queues the trial. */
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
 
     @Column(name = "idempotency_key")
     public String idempotencyKey;

@@ -19,14 +19,20 @@ import dev.empiric.trial.Measurement.Failed;
 import dev.empiric.trial.Measurement.InfrastructureFailed;
 import dev.empiric.trial.Measurement.Scored;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.jgit.patch.Patch;
 import org.jboss.logging.Logger;
 
@@ -92,6 +98,12 @@ public class TrialService {
         }
         if (campaign.status != CampaignStatus.ACTIVE) {
             throw new CampaignClosed(campaign);
+        }
+        long queued = trials.queued(campaignId);
+        if (queued >= config.trial().maxQueued()) {
+            throw new SubmissionRefused(Kind.BUSY, "campaign " + campaignId + " already has " + queued
+                    + " trials waiting to be evaluated (the limit is " + config.trial().maxQueued()
+                    + "); send this one again later");
         }
         int parentNumber = submission.parent() != null ? submission.parent() : campaign.bestNumber;
         Trial parent = trials.byNumber(campaignId, parentNumber).orElseThrow(() -> new SubmissionRefused(
@@ -182,21 +194,23 @@ public class TrialService {
     }
 
     /**
-     * Takes the oldest runnable trial and marks it RUNNING. A trial that cannot be started (its
-     * campaign's environment vanished) costs an attempt and is skipped, so it is labelled in the end
-     * and never blocks the other campaigns' queues.
+     * Takes the oldest runnable trial for the server {@code owner} and marks it RUNNING under that
+     * server's lease until {@code leaseUntil}. The queued rows are locked as they are read, skipping
+     * rows that another server is claiming ({@link Trials#lockClaimable}), so two servers never take
+     * the same trial. A trial that cannot be started (its campaign's environment vanished) costs an
+     * attempt and is skipped, so it is labelled in the end and never blocks the other campaigns'
+     * queues. A queued trial's row is locked before its campaign's: whatever changes a claimable
+     * trial under its campaign's lock (as {@link #cancel} does) must lock the trial first.
      */
     @Transactional
-    public Optional<EvaluationJob> claimNext() {
-        for (Trial candidate : trials.claimable(Instant.now(), CLAIM_CANDIDATES)) {
-            Campaign campaign = Campaign.lock(candidate.campaignId);
-            Trial trial = trials.require(candidate.id);
-            if (trial.state != TrialState.QUEUED) {
-                continue;
-            }
+    public Optional<EvaluationJob> claimNext(String owner, Instant leaseUntil) {
+        for (Trial trial : trials.lockClaimable(Instant.now(), CLAIM_CANDIDATES)) {
+            Campaign campaign = Campaign.lock(trial.campaignId);
             trial.state = TrialState.RUNNING;
             trial.startedAt = Instant.now();
             trial.attempts++;
+            trial.leaseOwner = owner;
+            trial.leaseUntil = leaseUntil;
             Optional<Environment> environment = catalog.find(campaign.environment);
             if (environment.isEmpty()) {
                 failAttempt(campaign, trial, "environment '" + campaign.environment
@@ -208,11 +222,31 @@ public class TrialService {
                         + " changed since the campaign started (now " + environment.get().contentHash().substring(0, 12)
                         + ")");
             }
-            events.append(campaign.id, EventType.TRIAL_STARTED, trial.number, SERVER, payload("attempt", trial.attempts));
+            events.append(campaign.id, EventType.TRIAL_STARTED, trial.number, SERVER,
+                    payload("attempt", trial.attempts, "server", owner));
             return Optional.of(new EvaluationJob(trial.id, trial.campaignId, trial.number, trial.attempts,
                     trial.commitId, environment.get(), Budgets.of(environment.get().spec(), campaign.parsedSettings())));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Renews {@code owner}'s leases on the attempts it is evaluating (trial id to attempt) until
+     * {@code until}, and says which of them it must stop: cancelled (possibly through another server),
+     * finished, or re-queued by another server because this one's lease ran out. The worker kills
+     * those attempts' containers; their outcomes would be ignored anyway.
+     */
+    @Transactional
+    public Set<Long> renewLeases(String owner, Map<Long, Integer> evaluating, Instant until) {
+        Map<Long, Integer> leased = trials.leasedTo(owner, evaluating.keySet());
+        Set<Long> stop = new HashSet<>();
+        evaluating.forEach((id, attempt) -> {
+            if (!attempt.equals(leased.get(id))) {
+                stop.add(id);
+            }
+        });
+        trials.extendLeases(owner, leased.keySet(), until);
+        return stop;
     }
 
     /**
@@ -395,22 +429,56 @@ public class TrialService {
         return trial.state == TrialState.RUNNING && trial.attempts == attempt;
     }
 
-    /** After a restart: RUNNING trials were interrupted; they get another attempt if any is left. */
-    @Transactional
-    public int recoverInterrupted() {
-        List<Trial> interrupted = trials.inState(TrialState.RUNNING);
-        for (Trial trial : interrupted) {
-            // Nothing is wrong with the platform now that it runs again: no back-off before the retry.
-            failAttempt(Campaign.lock(trial.campaignId), trial, "attempt " + trial.attempts
-                    + " was interrupted by a server stop", Duration.ZERO);
+    /**
+     * After a restart of server {@code owner}: the trials it left RUNNING were interrupted; they get
+     * another attempt if any is left. Other servers' trials are theirs, unless their leases run out
+     * ({@link #recoverExpired}).
+     */
+    public int recoverInterrupted(String owner) {
+        int recovered = 0;
+        for (Object[] row : QuarkusTransaction.requiringNew().call(() -> trials.runningLeasedBy(owner))) {
+            boolean requeued = QuarkusTransaction.requiringNew().call(() -> requeue((Long) row[1], (Long) row[0],
+                    trial -> true, trial -> "attempt " + trial.attempts + " was interrupted by a server stop"));
+            recovered += requeued ? 1 : 0;
         }
-        return interrupted.size();
+        return recovered;
+    }
+
+    /**
+     * Re-queues RUNNING trials whose lease ran out before {@code now}: the server evaluating them
+     * stopped (killed, or cut off from the store) without saying so. Any server may do it; the
+     * campaign's lock makes sure only one does, and a lease renewed meanwhile is left alone.
+     */
+    public int recoverExpired(Instant now) {
+        int recovered = 0;
+        for (Object[] row : QuarkusTransaction.requiringNew().call(() -> trials.leaseExpired(now))) {
+            boolean requeued = QuarkusTransaction.requiringNew().call(() -> requeue((Long) row[1], (Long) row[0],
+                    trial -> trial.leaseUntil != null && trial.leaseUntil.isBefore(now),
+                    trial -> "attempt " + trial.attempts + " stopped: server " + trial.leaseOwner
+                            + " did not renew its lease, which ran out at " + trial.leaseUntil));
+            recovered += requeued ? 1 : 0;
+        }
+        return recovered;
+    }
+
+    /** Gives a RUNNING trial another attempt (no back-off: nothing is known to be wrong now). */
+    private boolean requeue(long campaignId, long trialId, Predicate<Trial> stillDue, Function<Trial, String> why) {
+        Campaign campaign = Campaign.lock(campaignId);
+        Trial trial = trials.require(trialId); // read under the campaign's lock, never before it
+        if (trial.state != TrialState.RUNNING || !stillDue.test(trial)) {
+            return false;
+        }
+        String reason = why.apply(trial);
+        LOG.infof("campaign %d trial %d: %s", campaignId, trial.number, reason);
+        failAttempt(campaign, trial, reason, Duration.ZERO);
+        return true;
     }
 
     /** Cancels a trial that has not finished; the evaluator kills its containers when it hears of it. */
     @Transactional
     public TrialView cancel(long trialId, String actor) {
-        Trial trial = trials.require(trialId);
+        // The trial's row before its campaign's, in the order claimNext takes them.
+        Trial trial = trials.lock(trialId);
         Campaign campaign = Campaign.lock(trial.campaignId);
         if (trial.settled()) {
             throw new TrialNotCancellable("trial " + trialId + " is already " + trial.state);

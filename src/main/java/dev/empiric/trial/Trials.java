@@ -3,6 +3,7 @@ package dev.empiric.trial;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.hibernate.Timeouts;
+import org.hibernate.jpa.AvailableHints;
 
 /**
  * The one way to read trials. Each query is named on {@link Trial}, except those whose shape depends
@@ -46,6 +49,15 @@ public class Trials {
         return Trial.<Trial>findByIdOptional(id).orElseThrow(() -> new UnknownTrial("no trial with id " + id));
     }
 
+    /** The trial under its row lock, for changes; or {@link UnknownTrial}. */
+    public Trial lock(long id) {
+        Trial trial = Trial.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (trial == null) {
+            throw new UnknownTrial("no trial with id " + id);
+        }
+        return trial;
+    }
+
     public Optional<Trial> byNumber(long campaignId, int number) {
         return em.createNamedQuery(Trial.BY_NUMBER, Trial.class).setParameter("campaign", campaignId)
                 .setParameter("number", number).getResultStream().findFirst();
@@ -71,15 +83,56 @@ public class Trials {
 
     /**
      * Queued trials that may run now, oldest first: past their retry back-off, and either a baseline
-     * or in a campaign whose baseline is measured (other trials can only be judged against it).
+     * or in a campaign whose baseline is measured (other trials can only be judged against it). Their
+     * rows come back locked for this transaction, and rows another transaction holds are skipped
+     * ({@code FOR UPDATE SKIP LOCKED}): servers sharing a store each get different trials and never
+     * wait on each other's claims. Where the database cannot skip locked rows, the lock waits instead,
+     * which is as correct and only slower.
      */
-    public List<Trial> claimable(Instant now, int limit) {
+    public List<Trial> lockClaimable(Instant now, int limit) {
         return em.createNamedQuery(Trial.CLAIMABLE, Trial.class).setParameter("now", now).setMaxResults(limit)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setHint(AvailableHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
                 .getResultList();
     }
 
-    public List<Trial> inState(TrialState state) {
-        return em.createNamedQuery(Trial.IN_STATE, Trial.class).setParameter("state", state).getResultList();
+    /** Trial ids (with their campaign ids) a server left RUNNING; rows from before leases count as anyone's. */
+    public List<Object[]> runningLeasedBy(String owner) {
+        return em.createNamedQuery(Trial.RUNNING_LEASED_BY, Object[].class).setParameter("owner", owner)
+                .getResultList();
+    }
+
+    /** Trial ids (with their campaign ids) RUNNING under a lease that ran out before {@code now}. */
+    public List<Object[]> leaseExpired(Instant now) {
+        return em.createNamedQuery(Trial.LEASE_EXPIRED, Object[].class).setParameter("now", now).getResultList();
+    }
+
+    /** Of these trials, the ones still RUNNING under {@code owner}'s lease, with the attempt each is at. */
+    public Map<Long, Integer> leasedTo(String owner, Collection<Long> ids) {
+        Map<Long, Integer> attempts = new HashMap<>();
+        if (!ids.isEmpty()) {
+            em.createNamedQuery(Trial.LEASED_TO, Object[].class).setParameter("owner", owner).setParameter("ids", ids)
+                    .getResultList().forEach(row -> attempts.put((Long) row[0], (Integer) row[1]));
+        }
+        return attempts;
+    }
+
+    /**
+     * Moves the end of {@code owner}'s leases on these trials to {@code until}. A bulk update that
+     * leaves the row version alone: a renewal never makes the worker's own outcome look stale.
+     */
+    public int extendLeases(String owner, Collection<Long> ids, Instant until) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createNamedQuery(Trial.EXTEND_LEASES).setParameter("owner", owner).setParameter("ids", ids)
+                .setParameter("until", until).executeUpdate();
+    }
+
+    /** How many trials of the campaign wait in the queue. */
+    public long queued(long campaignId) {
+        return em.createNamedQuery(Trial.QUEUED_IN_CAMPAIGN, Long.class).setParameter("campaign", campaignId)
+                .getSingleResult();
     }
 
     public List<Trial> ofCampaignInState(long campaignId, TrialState state) {

@@ -41,6 +41,9 @@ class ConfirmationTest {
     TrialService trials;
 
     @Inject
+    InstanceIdentity instance;
+
+    @Inject
     EventLog events;
 
     @Test
@@ -169,8 +172,9 @@ class ConfirmationTest {
             trial.state = TrialState.RUNNING;
             trial.label = null;
             trial.finishedAt = null;
+            trial.leaseOwner = instance.id();
         });
-        assertEquals(1, trials.recoverInterrupted());
+        assertEquals(1, trials.recoverInterrupted(instance.id()));
         JsonPath again = Api.await(id);
         assertEquals("DISCARD", again.getString("label"));
         assertEquals(2, again.getInt("attempts"));

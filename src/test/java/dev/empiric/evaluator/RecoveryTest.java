@@ -18,6 +18,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class RecoveryTest {
     void containersLeftByACrashedRunAreRemoved() {
         Api.measuredCampaign("digits", null); // builds the image the keeper runs
         String keeper = sandbox.startKeeper(catalog.find("digits").orElseThrow().recipeImage(), List.of(),
-                sandbox.labels(12345, 7));
+                new Sandbox.Limits(32, 0.25, 16), Duration.ofMinutes(5), sandbox.labels(12345, 7));
         assertTrue(Containers.of(docker, sandbox.instanceId()).contains(keeper));
         assertEquals(1, sandbox.removeLeftovers());
         assertFalse(Containers.of(docker, sandbox.instanceId()).contains(keeper));
@@ -65,7 +66,7 @@ class RecoveryTest {
             trial.state = TrialState.RUNNING;
             trial.label = null;
         });
-        assertEquals(1, trials.recoverInterrupted());
+        assertEquals(1, trials.recoverInterrupted(sandbox.instanceId()));
         JsonPath again = Api.await(id);
         assertEquals("FINISHED", again.getString("state"));
         assertEquals(2, again.getInt("attempts"));
@@ -83,7 +84,7 @@ class RecoveryTest {
             trial.state = TrialState.RUNNING;
             trial.attempts = 3;
         });
-        trials.recoverInterrupted();
+        trials.recoverInterrupted(sandbox.instanceId());
         JsonPath trial = Api.trial(id);
         assertEquals("FINISHED", trial.getString("state"));
         assertEquals("INFRA_ERROR", trial.getString("label"));

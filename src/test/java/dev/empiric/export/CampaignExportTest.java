@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.empiric.evaluator.InstanceIdentity;
 import dev.empiric.campaign.CampaignEvent;
 import dev.empiric.export.ExportChecks.Result;
 import dev.empiric.support.Api;
@@ -59,6 +60,9 @@ class CampaignExportTest {
 
     @Inject
     TrialService trialService;
+
+    @Inject
+    InstanceIdentity instance;
 
     @Inject
     GitTrialStore store;
@@ -334,7 +338,7 @@ class CampaignExportTest {
             while (Instant.now().isBefore(until) && !Api.trial(id).getString("state").equals("RUNNING")) {
                 pause();
             }
-            int interrupted = trialService.recoverInterrupted();
+            int interrupted = trialService.recoverInterrupted(instance.id());
             JsonPath trial = Api.await(id);
             if (interrupted == 1 && trial.getInt("attempts") == 2) {
                 assertTrue(trial.getString("notes").contains("interrupted by a server stop"), trial.prettify());

@@ -46,6 +46,16 @@ public final class GitTrialStores {
             }
 
             @Override
+            public java.util.Optional<String> instanceId() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public Lease lease() {
+                throw new UnsupportedOperationException("a bare git store holds no leases");
+            }
+
+            @Override
             public Auth auth() {
                 throw new UnsupportedOperationException("a bare git store checks no tokens");
             }
