@@ -1,5 +1,7 @@
 package dev.empiric.trial;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,12 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.empiric.campaign.Campaign;
 import dev.empiric.campaign.CampaignEvent;
 import dev.empiric.campaign.CampaignStatus;
+import dev.empiric.support.Api;
+import dev.empiric.support.Diffs;
 import dev.empiric.support.FreshDataDir;
 import dev.empiric.support.NoEvaluation;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,6 +162,26 @@ class ClaimsTest {
                 trials.require(running.trialId()).leaseUntil.isBefore(until.minusSeconds(1)), "the live lease is renewed"));
         assertEquals(Set.of(running.trialId()), service.renewLeases("worker", Map.of(running.trialId(),
                 running.attempt() + 1), until), "a stale attempt of a trial is stopped too");
+    }
+
+    @Test
+    void aFullQueueRefusesMoreWith429AndRetryAfter() {
+        long campaign = Api.createCampaign("digits", null); // its baseline waits in the queue
+        for (int epochs = 11; epochs < 10 + NoEvaluation.MAX_QUEUED; epochs++) {
+            submit(campaign, epochs).statusCode(202);
+        }
+        submit(campaign, 999).statusCode(429).header("Retry-After", notNullValue())
+                .contentType("application/problem+json")
+                .body("detail", containsString("the limit is " + NoEvaluation.MAX_QUEUED));
+        assertEquals(NoEvaluation.MAX_QUEUED, QuarkusTransaction.requiringNew().call(() -> trials.queued(campaign)));
+    }
+
+    private static ValidatableResponse submit(long campaign, int epochs) {
+        return Api.as(Api.adminToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("hypothesis", epochs + " epochs", "diff",
+                        Diffs.digits("EPOCHS = 10", "EPOCHS = " + epochs)))
+                .post("/api/campaigns/{id}/trials", campaign).then();
     }
 
     /** Each test starts from a queue with nothing in it and nothing running: claims take the oldest trial. */
