@@ -1,5 +1,6 @@
 // The header every campaign page shares: where you are, how the campaign stands, and its tabs.
-import { h } from './dom.js';
+import { api } from './api.js';
+import { h, mount, problemBox } from './dom.js';
 import { better, delta, score } from './format.js';
 
 const TABS = [
@@ -38,4 +39,19 @@ export function campaignHeader(campaign, active, tools) {
 /** A Refresh button for pages that have no live stream to update them. */
 export function refreshButton(onClick) {
   return h('button', { type: 'button', class: 'ghost', onclick: onClick, title: 'reload this page’s data' }, '↻ Refresh');
+}
+
+/**
+ * Loads the campaign and shows its header, on tab {@code active}, in {@code head}; when it cannot be
+ * loaded, shows the problem there instead and returns null.
+ */
+export async function loadCampaignHeader(head, id, active) {
+  try {
+    const campaign = await api.campaign(id);
+    mount(head, campaignHeader(campaign, active));
+    return campaign;
+  } catch (e) {
+    mount(head, problemBox(e, 'Could not load campaign ' + id));
+    return null;
+  }
 }

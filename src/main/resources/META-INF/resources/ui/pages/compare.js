@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, loading, mount, panel, problemBox } from '../dom.js';
 import { better, bytes, delta, score } from '../format.js';
 import { chip } from '../labels.js';
-import { campaignHeader } from '../campaign.js';
+import { loadCampaignHeader } from '../campaign.js';
 import { diffViewer } from '../diffview.js';
 import { setQuery } from '../app.js';
 
@@ -12,14 +12,10 @@ export async function render(root, { campaign: id }, ctx) {
   const head = h('div', null, loading('the campaign'));
   const body = h('div');
   mount(root, head, body);
-  let campaign;
-  try {
-    campaign = await api.campaign(id);
-  } catch (e) {
-    mount(head, problemBox(e, 'Could not load campaign ' + id));
+  const campaign = await loadCampaignHeader(head, id, 'compare');
+  if (!campaign) {
     return;
   }
-  mount(head, campaignHeader(campaign, 'compare'));
   const a = h('input', { type: 'number', min: 0, name: 'a', class: 'narrow', value: ctx.query.get('a') ?? campaign.bestNumber ?? 0 });
   const b = h('input', { type: 'number', min: 0, name: 'b', class: 'narrow', value: ctx.query.get('b') ?? '' });
   const onlyDiff = h('input', { type: 'checkbox', checked: ctx.query.get('all') !== '1', onchange: () => show() });

@@ -3,7 +3,7 @@
 // refuse (recorded as INVALID_PATCH or ILLEGAL_EDIT, like any agent's) with its reason.
 import { api } from '../api.js';
 import { h, loading, mount, problemBox } from '../dom.js';
-import { campaignHeader } from '../campaign.js';
+import { loadCampaignHeader } from '../campaign.js';
 import { chip } from '../labels.js';
 
 const REFUSED = ['INVALID_PATCH', 'ILLEGAL_EDIT'];
@@ -12,14 +12,10 @@ export async function render(root, { campaign: id }) {
   const head = h('div', null, loading('the campaign'));
   const body = h('div');
   mount(root, head, body);
-  let campaign;
-  try {
-    campaign = await api.campaign(id);
-  } catch (e) {
-    mount(head, problemBox(e, 'Could not load campaign ' + id));
+  const campaign = await loadCampaignHeader(head, id, 'submit');
+  if (!campaign) {
     return;
   }
-  mount(head, campaignHeader(campaign, 'submit'));
   const field = (label, input, hint) => h('label', { class: 'field' }, h('span', null, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
   const hypothesis = h('textarea', { name: 'hypothesis', rows: 3, required: true, placeholder: 'What the edit should do, and why.' });
   const diff = h('textarea', { name: 'diff', rows: 16, class: 'mono', required: true, spellcheck: 'false',
