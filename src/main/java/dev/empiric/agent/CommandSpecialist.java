@@ -69,7 +69,8 @@ public final class CommandSpecialist implements Specialist {
     }
 
     private String task(ProposalContext context) {
-        return ProposerBrief.of(name(), context.spec(), config.surface()) + """
+        return ProposerBrief.of(name(), context.spec(), config.surface(),
+                context.pinnedKnowledge()) + """
 
                 ## How to answer
                 This directory is a checkout of the current best recipe. LINEAGE.md holds what has been measured so far.

@@ -55,7 +55,8 @@ public final class LlmSpecialist implements Specialist {
     @Override
     public Optional<Proposal> propose(ProposalContext context) {
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(ProposerBrief.of(name(), context.spec(), config.surface()) + "\n" + ANSWER_FORMAT));
+        messages.add(SystemMessage.from(ProposerBrief.of(name(), context.spec(), config.surface(),
+                context.pinnedKnowledge()) + "\n" + ANSWER_FORMAT));
         messages.add(UserMessage.from(context.lineageMarkdown() + "\n" + files(context)));
         String problem = null;
         for (int attempt = 1; attempt <= config.maxAttemptsOrDefault(); attempt++) {

@@ -8,6 +8,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -91,10 +92,31 @@ public class EnvironmentCatalog {
             throw new InvalidEnvironment(problems);
         }
         try {
-            return new Environment(spec.name(), dir, spec.withDefaults(), contentHash(dir));
+            return new Environment(spec.name(), dir, spec.withDefaults(), contentHash(dir), knowledge(dir));
         } catch (IOException e) {
             throw new InvalidEnvironment(List.of("unreadable: " + e.getMessage()));
         }
+    }
+
+    /** Every {@code knowledge/*.md} file, in name order, separated by blank lines ("" when there is none). */
+    private static String knowledge(Path dir) throws IOException, InvalidEnvironment {
+        Path folder = dir.resolve("knowledge");
+        if (!Files.isDirectory(folder)) {
+            return "";
+        }
+        StringBuilder notes = new StringBuilder();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md") && Files.isRegularFile(f))
+                    .sorted().toList()) {
+                notes.append(notes.isEmpty() ? "" : "\n\n").append(Files.readString(file).strip());
+            }
+        }
+        int bytes = notes.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > Environment.MAX_KNOWLEDGE_BYTES) {
+            throw new InvalidEnvironment(List.of("knowledge/ holds " + bytes + " bytes of Markdown; at most "
+                    + Environment.MAX_KNOWLEDGE_BYTES + " are pinned into every brief, so shorten it"));
+        }
+        return notes.toString();
     }
 
     /** SHA-256 over every file's relative path and content, in a stable order. */

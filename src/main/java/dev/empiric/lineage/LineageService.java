@@ -190,6 +190,42 @@ public class LineageService {
         return campaign.parsedSettings().lineageViewEnabled() ? history : history.withoutOutcomes();
     }
 
+    /**
+     * The campaign's knowledge as Markdown ({@link CampaignKnowledge}): the environment's notes, the
+     * analyst's notes (withheld when the lineage view is off, as they are from its proposers) and the
+     * research tree.
+     */
+    @Transactional
+    public String knowledge(long campaignId) {
+        Campaign campaign = Campaign.require(campaignId);
+        LineageView view = view(campaignId, null, Options.DEFAULT);
+        if (campaign.importOrigin().isPresent()) {
+            return CampaignKnowledge.render(view, null, null);
+        }
+        Environment environment = environment(campaign);
+        return CampaignKnowledge.render(view, environment, analystNotes(campaign, environment));
+    }
+
+    /**
+     * What is pinned at the top of an LLM or command specialist's brief in this campaign: the
+     * environment's notes and, when the lineage view is on, the analyst's.
+     */
+    @Transactional
+    public String pinnedKnowledge(long campaignId) {
+        Campaign campaign = Campaign.require(campaignId);
+        Environment environment = environment(campaign);
+        return CampaignKnowledge.pinned(environment, analystNotes(campaign, environment));
+    }
+
+    /** The analyst's notes on the campaign's history, or null when the lineage view hides outcomes. */
+    private Analyst.Notes analystNotes(Campaign campaign, Environment environment) {
+        if (!campaign.parsedSettings().lineageViewEnabled()) {
+            return null;
+        }
+        return Analyst.notes(histories.read(campaign, environment.spec()),
+                environment.spec().knobs().stream().map(EnvironmentSpec.Knob::name).toList());
+    }
+
     /** The files of a trial's commit: what a proposal edits. */
     @Transactional
     public RecipeTree tree(long campaignId, int number) {

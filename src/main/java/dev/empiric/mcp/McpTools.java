@@ -142,7 +142,8 @@ public class McpTools {
         EnvironmentSpec spec = catalog.find(campaign.environment).orElseThrow(() -> new BadArguments(
                 "the environment '" + campaign.environment + "' of campaign " + campaignId + " is not available")).spec();
         Budgets budgets = Budgets.of(spec, campaign.parsedSettings());
-        StringBuilder brief = new StringBuilder(ProposerBrief.of(specialist, spec, text(args, "surface", null)));
+        StringBuilder brief = new StringBuilder(ProposerBrief.of(specialist, spec, text(args, "surface", null),
+                lineage.pinnedKnowledge(campaignId)));
         brief.append("\n## Budgets (enforced from outside the container)\n")
                 .append("- recipe: ").append(budgets.recipe().seconds()).append(" s, ").append(budgets.recipe().memoryMb())
                 .append(" MB, ").append(budgets.recipe().cpus()).append(" CPUs\n")

@@ -197,6 +197,7 @@ public class RunnerTurn {
         List<Map.Entry<String, Double>> order = SpecialistBandit.order(
                 QuarkusTransaction.requiringNew().call(() -> yields(plan)), draws);
         TokenBudget tokens = new LedgerTokenBudget(plan.campaignId(), plan.settings().tokenBudget());
+        Supplier<String> knowledge = memoized(() -> lineage.pinnedKnowledge(plan.campaignId()));
         boolean anyFailed = false;
         for (Map.Entry<String, Double> turn : order) {
             String name = turn.getKey();
@@ -212,7 +213,8 @@ public class RunnerTurn {
             announce(plan, name, Turn.PROPOSING, null);
             Optional<Proposal> proposal;
             try {
-                proposal = specialist.propose(new ProposalContext(plan.spec(), history, bestTree, random, view, tokens))
+                proposal = specialist.propose(new ProposalContext(plan.spec(), history, bestTree, random, view, knowledge,
+                        tokens))
                         .filter(p -> !QuarkusTransaction.requiringNew().call(
                                 () -> trials.diffSubmittedOn(plan.campaignId(), p.parent(), p.diff())));
             } catch (ProposalFailed failed) {

@@ -23,7 +23,7 @@ class CommandSpecialistTest {
 
     @Test
     void aScriptsEditOfTheCheckoutBecomesATrial() {
-        String script = "test -f LINEAGE.md && test -f TASK.md"
+        String script = "test -f LINEAGE.md && grep -q 'The effective step is' TASK.md" // the pinned knowledge
                 + " && sed -i 's/^BATCH_SIZE = .*/BATCH_SIZE = 32/' train.py"
                 + " && echo 'Halve the batch size: more updates per epoch' > HYPOTHESIS.txt"
                 + " && echo scratch > notes.txt";

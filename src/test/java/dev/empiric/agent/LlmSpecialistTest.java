@@ -55,6 +55,8 @@ class LlmSpecialistTest {
             String prompt = stub.requests.get(0);
             assertTrue(prompt.contains("Task for specialist 'llm'"), "no surface preamble: " + prompt);
             assertTrue(prompt.contains("You own the surface 'opt'"), "no surface: " + prompt);
+            assertTrue(prompt.indexOf("What is known about digits") < prompt.indexOf("You own the surface")
+                    && prompt.contains("The effective step is"), "the environment's notes are not pinned: " + prompt);
             assertTrue(prompt.contains("Current best"), "no lineage view: " + prompt);
             assertTrue(prompt.contains("MOMENTUM = 0.0"), "no recipe files: " + prompt);
 

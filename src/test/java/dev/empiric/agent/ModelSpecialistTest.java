@@ -81,7 +81,7 @@ class ModelSpecialistTest {
                 .trial(1, Map.of("HIDDEN_UNITS", "128"), Label.DISCARD, 0.93);
         CampaignHistory blind = lineage.history().withoutOutcomes();
         Proposal proposal = model.propose(new ProposalContext(SyntheticHistory.SPEC, blind,
-                lineage.context(0).bestTree(), new Random(2), () -> "", TokenBudget.UNLIMITED)).orElseThrow();
+                lineage.context(0).bestTree(), new Random(2), () -> "", () -> "", TokenBudget.UNLIMITED)).orElseThrow();
         Map<Knob, String> literals = new LinkedHashMap<>();
         SyntheticHistory.edits(proposal).forEach((name, literal) -> literals.put(SyntheticHistory.knob(name), literal));
         assertFalse(blind.measuredTrees().contains(lineage.context(0).bestTree().withKnobs(literals).hash()));

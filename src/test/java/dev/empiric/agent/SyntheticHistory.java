@@ -65,7 +65,8 @@ final class SyntheticHistory {
 
     ProposalContext context(long seed) {
         return new ProposalContext(SPEC, history(), trees.get(best), new Random(seed),
-                () -> "# Lineage view\n(synthetic)\n", TokenBudget.UNLIMITED);
+                () -> "# Lineage view\n(synthetic)\n", () -> "",
+                TokenBudget.UNLIMITED);
     }
 
     /** Records a proposal as a queued trial of its parent, as the runner's submission would. */

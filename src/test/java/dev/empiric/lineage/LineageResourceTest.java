@@ -75,6 +75,28 @@ class LineageResourceTest {
     }
 
     @Test
+    void knowledgePinsTheEnvironmentsNotesAboveTheResearchTree() {
+        long campaign = fixtures.digits(LineageFixtures.settings(null));
+        String knowledge = given().when().get("/api/campaigns/{id}/knowledge", campaign)
+                .then().statusCode(200).contentType(startsWith("text/markdown")).extract().asString();
+        assertTrue(knowledge.startsWith("# Knowledge: campaign " + campaign), knowledge);
+        assertTrue(knowledge.contains("## What is known about digits (the environment's notes)\n\n### digits:"), knowledge);
+        assertTrue(knowledge.contains("The effective step is"), knowledge);
+        assertTrue(knowledge.contains("## The analyst's notes\nNone yet"), knowledge);
+        assertTrue(knowledge.indexOf("## Research tree") > knowledge.indexOf("The effective step is"), knowledge);
+        assertTrue(knowledge.contains(" └─ #4 [arch, KEEP, accuracy=0.95, Δ=+0.02] hyp 4: wider | and tanh ← BEST"),
+                knowledge);
+
+        long blind = fixtures.digits(LineageFixtures.settings(false));
+        String withheld = given().when().get("/api/campaigns/{id}/knowledge", blind)
+                .then().statusCode(200).extract().asString();
+        assertTrue(withheld.contains("The effective step is") && withheld.contains("analyst's notes are withheld"),
+                withheld);
+        given().when().get("/api/campaigns/{id}/knowledge", 987654).then().statusCode(404)
+                .contentType(startsWith("application/problem+json"));
+    }
+
+    @Test
     void switchedOffTheViewSaysSo() {
         long campaign = fixtures.digits(LineageFixtures.settings(false));
         given().when().get(path(campaign))
