@@ -88,6 +88,7 @@ export const api = {
   log: (trialId, bytes) => text(`/api/trials/${trialId}/log${query({ bytes })}`),
   compareDiff: (fromId, toId) => text(`/api/trials/${fromId}/compare/${toId}/diff`),
   lineageMarkdown: (id, specialist) => text(`/api/campaigns/${id}/lineage${query({ specialist, format: 'markdown' })}`),
+  knowledge: (id) => text(`/api/campaigns/${id}/knowledge`),
   proposerView: (hash) => text(`/api/views/${encodeURIComponent(hash)}`),
   submit: (id, body) => json(`/api/campaigns/${id}/trials`, { method: 'POST', body }),
   cancel: (trialId) => json(`/api/trials/${trialId}/cancel`, { method: 'POST' }),

@@ -63,6 +63,22 @@ export function panel(title, tools, ...body) {
 }
 
 /** An inline problem box, as the API described it. */
+// A <details> whose text body (a <pre>) is fetched when first opened: long Markdown the page does not need up front.
+export function lazyText(summary, fetch, attributes) {
+  const body = h('pre', attributes);
+  const details = h('details', { ontoggle: async () => {
+    if (!details.open || body.dataset.loaded) return;
+    body.textContent = 'loading…';
+    try {
+      body.textContent = await fetch();
+      body.dataset.loaded = '1';
+    } catch (e) {
+      mount(body, problemBox(e));
+    }
+  } }, h('summary', null, summary), body);
+  return details;
+}
+
 export function problemBox(error, prefix) {
   return h('div', { class: 'problem', role: 'alert' },
     h('strong', null, (prefix ? prefix + ': ' : '') + (error.title || 'Error')),

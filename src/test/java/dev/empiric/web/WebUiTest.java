@@ -105,6 +105,9 @@ class WebUiTest {
         browser.awaitText("#live-badge", "live");
         assertEquals("live", browser.one("#live-badge").getDomAttribute("data-status"));
         browser.screenshot("dashboard", PAGE_HEIGHT);
+        browser.one("#knowledge").findElement(By.xpath("..")).findElement(By.tagName("summary")).click();
+        WebElement knowledge = browser.awaitText("#knowledge", "Research tree");
+        assertTrue(knowledge.getText().contains("What is known about digits"), knowledge.getText());
 
         browser.open("#/campaigns/" + campaign + "/tree");
         browser.await(".tree .node");

@@ -3,7 +3,7 @@
 // queue. Live: each batch of events refetches the dashboard's aggregates (one cheap call) and only
 // the tree nodes the events name; the charts are updated in place.
 import { api } from '../api.js';
-import { h, loading, mount, panel, problemBox } from '../dom.js';
+import { h, lazyText, loading, mount, panel, problemBox } from '../dom.js';
 import { ago, count, elapsed, seconds } from '../format.js';
 import { chip, GROUPS } from '../labels.js';
 import { campaignHeader, refreshButton } from '../campaign.js';
@@ -25,7 +25,10 @@ export async function render(root, { campaign: id }, ctx) {
       panel('Runner', null, runner),
       panel('Queue', null, queue),
       h('div', { class: 'wide' }, panel('Outcomes by specialist', null, specialists)),
-      h('div', { class: 'wide' }, panel('Outcomes over time', null, overTimeBox))));
+      h('div', { class: 'wide' }, panel('Outcomes over time', null, overTimeBox)),
+      h('div', { class: 'wide' }, panel('Knowledge', h('span', { class: 'muted small' }, 'pinned in every LLM and command brief'),
+        lazyText('The environment’s notes, the analyst’s notes (every 10 finished trials) and the research tree',
+          () => api.knowledge(id), { class: 'lineage-md', id: 'knowledge' })))));
 
   let disposers = [];
   ctx.onLeave(() => disposers.forEach((d) => d()));

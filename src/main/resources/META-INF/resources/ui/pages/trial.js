@@ -3,7 +3,7 @@
 // and attempts, the diff, and the log tail. Links to parent, children and comparisons. Live: the
 // trial's own events redraw the page; each section added to its log (trial.log) reloads the log.
 import { api } from '../api.js';
-import { debounce, h, loading, mount, panel, problemBox } from '../dom.js';
+import { debounce, h, lazyText, loading, mount, panel, problemBox } from '../dom.js';
 import { better, bytes, delta, score, seconds, time } from '../format.js';
 import { chip, LABELS } from '../labels.js';
 import { campaignHeader, refreshButton } from '../campaign.js';
@@ -112,20 +112,7 @@ export async function render(root, { campaign: id, number }, ctx) {
   }
 
   function proposer(campaign, trial) {
-    const view = h('pre', { class: 'lineage-md', id: 'proposer-view' });
-    const lazy = (summary, fetch) => {
-      const details = h('details', { ontoggle: async () => {
-        if (!details.open || view.dataset.loaded) return;
-        view.textContent = 'loading…';
-        try {
-          view.textContent = await fetch();
-          view.dataset.loaded = '1';
-        } catch (e) {
-          mount(view, problemBox(e));
-        }
-      } }, h('summary', null, summary), view);
-      return details;
-    };
+    const lazy = (summary, fetch) => lazyText(summary, fetch, { class: 'lineage-md', id: 'proposer-view' });
     if (trial.viewHash) {
       return h('div', null,
         trial.proposedFrom ? h('p', null, 'Proposed from: ', h('span', { class: 'proposed-from' }, trial.proposedFrom)) : null,
