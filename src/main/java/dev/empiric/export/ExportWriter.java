@@ -185,13 +185,16 @@ public final class ExportWriter {
 
     /**
      * JGit's packing defaults allow a 50 MiB delta cache and unbounded delta windows, more than the
-     * rest of an export uses; an export must not need a large heap. Deltas still shrink the bundle.
+     * rest of an export uses; an export must not need a large heap. No new delta search either: the
+     * store keeps repositories packed ({@code RepositoryPacker}), so the bundle reuses the pack's deltas
+     * as they are, and only the few objects since the last pack go in whole.
      */
     private static PackConfig packConfig(Repository repository) {
         PackConfig pack = new PackConfig(repository);
         pack.setDeltaCacheSize(4L << 20);
         pack.setDeltaSearchMemoryLimit(8L << 20);
         pack.setBigFileThreshold(4 << 20);
+        pack.setDeltaCompress(false);
         return pack;
     }
 

@@ -213,16 +213,21 @@ public class GitTrialStore {
         ReadWriteLock lock = maintenance.computeIfAbsent(campaignId, id -> new ReentrantReadWriteLock());
         lock.writeLock().lock();
         try {
-            GC gc = new GC((FileRepository) repository(campaignId));
-            long loose = gc.getStatistics().numberOfLooseObjects;
-            gc.repack();
-            gc.prunePacked();
-            return loose;
+            return repack((FileRepository) repository(campaignId));
         } catch (IOException e) {
             throw new TrialStoreUnavailable("could not pack the repository of campaign " + campaignId, e);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Packs {@code repository}'s loose objects into one pack and drops them; returns how many there were. */
+    public static long repack(FileRepository repository) throws IOException {
+        GC gc = new GC(repository);
+        long loose = gc.getStatistics().numberOfLooseObjects;
+        gc.repack();
+        gc.prunePacked();
+        return loose;
     }
 
     public boolean isHealthy() {
