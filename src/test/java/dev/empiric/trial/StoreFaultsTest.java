@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.empiric.FileTrees;
 import dev.empiric.support.Api;
@@ -15,6 +16,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,5 +65,54 @@ class StoreFaultsTest {
         assertEquals(3, trials.size(), "the baseline and both failed submissions");
         String label = Api.run(healthy, "more epochs", diff).getString("label");
         assertTrue(Set.of("KEEP", "DISCARD").contains(label), "the healthy campaign's trial ended " + label);
+    }
+
+    /**
+     * A real full disk: the campaign's repository is moved onto a 1 MB tmpfs that a filler file then
+     * fills. Submissions to it are refused with 503 and recorded as INFRA_ERROR; another campaign takes
+     * trials meanwhile; once there is room again the same campaign takes them too. Needs root (to
+     * mount), as CI has; skipped elsewhere.
+     */
+    @Test
+    void aFullDiskIsAnInfrastructureFailureUntilThereIsRoomAgain() throws Exception {
+        long full = Api.createCampaign("digits", null);
+        long other = Api.createCampaign("digits", null);
+        Path repository = store.repositoryPath(full);
+        Path aside = repository.resolveSibling(repository.getFileName() + ".aside");
+        Files.move(repository, aside);
+        Files.createDirectory(repository);
+        boolean mounted = sh("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", repository.toString()) == 0;
+        try {
+            assumeTrue(mounted, "cannot mount a tmpfs here (not root?)");
+            assertEquals(0, sh("cp", "-a", aside + "/.", repository.toString()));
+            Path filler = repository.resolve("filler");
+            sh("dd", "if=/dev/zero", "of=" + filler, "bs=4k"); // ends with "No space left on device"
+
+            given().contentType(ContentType.JSON).body(Map.of("hypothesis", "more epochs",
+                            "diff", Diffs.digits("EPOCHS = 10", "EPOCHS = 12")))
+                    .post("/api/campaigns/{id}/trials", full)
+                    .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "5")
+                    .body("detail", containsString("nothing is wrong with the diff"));
+            List<Map<String, Object>> trials = Api.trials(full);
+            assertEquals("INFRA_ERROR", trials.get(trials.size() - 1).get("label"));
+            assertEquals("QUEUED", Api.submit(other, "more epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 12"))
+                    .getString("state"), "another campaign is not affected");
+
+            Files.delete(filler);
+            JsonPath accepted = Api.submit(full, "fewer epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 8"));
+            assertEquals("QUEUED", accepted.getString("state"), "room again, and the campaign takes trials");
+            assertEquals(0, sh("cp", "-a", repository + "/.", aside.toString()));
+        } finally {
+            if (mounted) {
+                sh("umount", "-l", repository.toString());
+            }
+            Files.delete(repository);
+            Files.move(aside, repository);
+        }
+    }
+
+    private static int sh(String... command) throws IOException, InterruptedException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
     }
 }
