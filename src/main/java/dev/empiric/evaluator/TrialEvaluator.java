@@ -44,12 +44,15 @@ public class TrialEvaluator {
     private final Path workRoot;
     private final int logTailBytes;
 
-    TrialEvaluator(Sandbox sandbox, SeedRun seeds, EnvironmentImages images, GitTrialStore store, EmpiricConfig config) {
+    TrialEvaluator(Sandbox sandbox, SeedRun seeds, EnvironmentImages images, GitTrialStore store, EmpiricConfig config,
+            InstanceIdentity instance) {
         this.sandbox = sandbox;
         this.seeds = seeds;
         this.images = images;
         this.store = store;
-        this.workRoot = config.dataDir().resolve("work");
+        // Under this server's own folder: a restart clears it (EvaluationQueue.start), so the check-outs of
+        // attempts a crash interrupted do not pile up, and servers sharing a data directory keep apart.
+        this.workRoot = instance.workDir();
         this.logTailBytes = config.evaluator().logTailBytes();
     }
 

@@ -2,6 +2,10 @@ package dev.empiric.support;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,10 +14,27 @@ public final class Containers {
 
     private Containers() {}
 
+    /** A client of the engine at {@code host} ({@code unix:///var/run/docker.sock} is the machine's). */
+    public static DockerClient client(String host) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host)
+                .build();
+        return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost()).build());
+    }
+
     /** Ids of the instance's containers, running or not. */
     public static List<String> of(DockerClient docker, String instanceId) {
         return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("empiric.instance", instanceId))
                 .exec().stream().map(Container::getId).toList();
+    }
+
+    /** Ids of the instance's containers of one trial, running or not. */
+    public static List<String> ofTrial(DockerClient docker, String instanceId, long campaign, int number) {
+        Map<String, String> labels = new HashMap<>(Map.of("empiric.instance", instanceId));
+        labels.put("empiric.campaign", Long.toString(campaign));
+        labels.put("empiric.trial", Integer.toString(number));
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(Container::getId).toList();
     }
 
     /** Names of the instance's volumes. */

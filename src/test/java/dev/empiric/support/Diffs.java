@@ -41,6 +41,20 @@ public final class Diffs {
                 + out.toString(StandardCharsets.UTF_8);
     }
 
+    /** Where the environments that only tests use live (the trivial {@code shell} environment). */
+    public static final Path TEST_ENVIRONMENTS = Path.of("src", "test", "resources", "environments").toAbsolutePath();
+
+    /** A diff of the shell environment's run.sh: the recipe waits {@code sleep} seconds and scores {@code value}. */
+    public static String shell(int value, String sleep) {
+        try {
+            String before = Files.readString(TEST_ENVIRONMENTS.resolve("shell/recipe/run.sh"));
+            return between("run.sh", before, before.replace("VALUE=1\n", "VALUE=" + value + "\n")
+                    .replace("SLEEP=0\n", "SLEEP=" + sleep + "\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A diff of digits' train.py with one literal replaced (must occur exactly once). */
     public static String digits(String find, String replace) {
         String before = recipeFile("digits", "train.py");
