@@ -158,6 +158,30 @@ public class Sandbox {
         }
     }
 
+    /**
+     * Whether the container stays running for {@code grace}: false as soon as it is not running, or
+     * the engine cannot say (it is stopping, or gone).
+     */
+    public boolean keepsRunning(String containerId, Duration grace) {
+        Instant until = Instant.now().plus(grace);
+        do {
+            try {
+                if (!Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning())) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        } while (Instant.now().isBefore(until));
+        return true;
+    }
+
     /** Reads one regular file out of a container, at most {@code maxBytes}; links are refused. */
     public Optional<byte[]> readFile(String containerId, String path, int maxBytes) throws IOException {
         try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();

@@ -38,6 +38,8 @@ class SeedRun {
     private static final Duration KEEPER_MARGIN = Duration.ofMinutes(2);
     /** A keeper only sleeps. */
     private static final Sandbox.Limits KEEPER_LIMITS = new Sandbox.Limits(32, 0.1, 8);
+    /** How long a keeper must outlive a run killed by a signal for the signal to be the run's own business. */
+    private static final Duration ENGINE_STOP_GRACE = Duration.ofSeconds(5);
 
     /**
      * Which recipe of the trial's attempt a run is for: the trial's own, or one side of a confirmation
@@ -81,6 +83,7 @@ class SeedRun {
                     "/work/recipe", tree.toString(), "/work/recipe", List.of(new Sandbox.Volume(output, OUT, false)),
                     limits(budgets.recipe()), Duration.ofSeconds(budgets.recipe().seconds()), labels), logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
+            requireEngine(keeper, recipe, "recipe");
             Optional<Measurement> recipeFailure = recipeFailure(recipe, seed, budgets);
             if (recipeFailure.isPresent()) {
                 return new Outcome(null, recipeFailure.get());
@@ -94,6 +97,7 @@ class SeedRun {
                     List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
                     limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), logTailBytes);
             log(job, role.description() + "scorer seed " + seed, scoring);
+            requireEngine(keeper, scoring, "scorer");
             if (scoring.timedOut()) {
                 return failed(Label.SCORING_TIMEOUT, "seed " + seed + ": scoring ran past its budget of "
                         + budgets.scoring().seconds() + " s");
@@ -122,6 +126,20 @@ class SeedRun {
             }
             sandbox.removeVolume(output);
             sandbox.removeVolume(result);
+        }
+    }
+
+    /**
+     * A run that died by a signal while its keeper did not outlive it was stopped by the Docker engine
+     * (restarted, upgraded, killed), not by its own code: the engine signals every container at once.
+     * That is the platform's failure, so the attempt ends as one and is retried, never a CRASH. The
+     * keeper is given a few seconds, since the engine stops containers one after another.
+     */
+    private void requireEngine(String keeper, Sandbox.Result run, String what) {
+        boolean bySignal = run.exitCode() > 128 || run.exitCode() < 0;
+        if (bySignal && !run.timedOut() && !run.oomKilled() && !sandbox.keepsRunning(keeper, ENGINE_STOP_GRACE)) {
+            throw new EngineDisrupted("the Docker engine stopped the attempt's containers: the " + what
+                    + " ended with " + run.exitCode() + " and its keeper container did not outlive it");
         }
     }
 
