@@ -104,7 +104,7 @@ public class Sandbox {
             if (timedOut) {
                 kill(id);
             }
-            InspectContainerResponse.ContainerState state = awaitStopped(id);
+            InspectContainerResponse.ContainerState state = awaitStopped(id, Duration.ofSeconds(30));
             double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt());
             long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
             return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
@@ -163,23 +163,11 @@ public class Sandbox {
      * the engine cannot say (it is stopping, or gone).
      */
     public boolean keepsRunning(String containerId, Duration grace) {
-        Instant until = Instant.now().plus(grace);
-        do {
-            try {
-                if (!Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning())) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                return false;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return true;
-            }
-        } while (Instant.now().isBefore(until));
-        return true;
+        try {
+            return Boolean.TRUE.equals(awaitStopped(containerId, grace).getRunning());
+        } catch (RuntimeException engineCannotSay) {
+            return false;
+        }
     }
 
     /** Reads one regular file out of a container, at most {@code maxBytes}; links are refused. */
@@ -326,8 +314,9 @@ public class Sandbox {
         }
     }
 
-    private InspectContainerResponse.ContainerState awaitStopped(String id) {
-        Instant deadline = Instant.now().plusSeconds(30);
+    /** The container's state once it stopped, or as it is when {@code patience} ran out. */
+    private InspectContainerResponse.ContainerState awaitStopped(String id, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
         while (true) {
             InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
             if (!Boolean.TRUE.equals(state.getRunning()) || Instant.now().isAfter(deadline)) {
