@@ -1,9 +1,10 @@
 package dev.empiric.trial;
 
 import dev.empiric.environment.EditablePaths;
+import dev.empiric.environment.EnvironmentSpec;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.List;
-import dev.empiric.environment.EnvironmentSpec;
 import java.util.Set;
 import org.eclipse.jgit.diff.DiffEntry.ChangeType;
 import org.eclipse.jgit.lib.FileMode;
@@ -80,7 +81,15 @@ public final class DiffPolicy {
                 return;
             }
         }
-        if (!editable.matches(path)) {
+        boolean allowed;
+        try {
+            allowed = editable.matches(path);
+        } catch (InvalidPathException e) {
+            // A name the server's file system encoding cannot hold (a non-ASCII name under a C locale).
+            violations.add("'" + printable(path) + "': this server's file system cannot represent the name");
+            return;
+        }
+        if (!allowed) {
             violations.add("'" + path + "' is outside the editable paths " + editable.globs());
         }
     }
