@@ -57,8 +57,6 @@ public class EvaluationQueue {
     private final Duration lease;
     /** The attempts this server is evaluating, by trial id; what the heartbeat renews. */
     private final Map<Long, EvaluationJob> evaluating = new ConcurrentHashMap<>();
-    /** Trial ids whose containers the heartbeat already killed. */
-    private final Set<Long> stopped = ConcurrentHashMap.newKeySet();
     private final WakeableLoop dispatcher;
     private final WakeableLoop heartbeat;
     private Semaphore slots;
@@ -131,8 +129,11 @@ public class EvaluationQueue {
                 || EventType.BEST_CHANGED.wireName().equals(event.type())) {
             dispatcher.wake(); // a baseline's score also releases the trials that waited for it
         } else if (EventType.TRIAL_CANCELLED.wireName().equals(event.type()) && event.trialNumber() != null) {
-            // Cancelled here: kill at once. Cancelled through another server: the heartbeat notices.
-            killQuietly(event.campaignId(), event.trialNumber());
+            // Cancelled here: stop at once. Cancelled through another server, or claimed a moment ago:
+            // the heartbeat notices.
+            evaluating.values().stream()
+                    .filter(job -> job.campaignId() == event.campaignId() && job.number() == event.trialNumber())
+                    .forEach(this::stopQuietly);
         }
     }
 
@@ -164,7 +165,7 @@ public class EvaluationQueue {
                 process(job.get());
             } finally {
                 evaluating.remove(job.get().trialId());
-                stopped.remove(job.get().trialId());
+                sandbox.releaseTrial(job.get().campaignId(), job.get().number());
                 slots.release();
                 dispatcher.wake();
             }
@@ -182,10 +183,8 @@ public class EvaluationQueue {
         evaluating.forEach((id, job) -> attempts.put(id, job.attempt()));
         for (Long id : trials.renewLeases(instance.id(), attempts, Instant.now().plus(lease))) {
             EvaluationJob job = evaluating.get(id);
-            if (job != null && stopped.add(id)) {
-                LOG.infof("campaign %d trial %d attempt %d was cancelled or taken over: killing its containers",
-                        job.campaignId(), job.number(), job.attempt());
-                killQuietly(job.campaignId(), job.number());
+            if (job != null) {
+                stopQuietly(job);
             }
         }
         int recovered = trials.recoverExpired(Instant.now());
@@ -204,11 +203,15 @@ public class EvaluationQueue {
         return false;
     }
 
-    private void killQuietly(long campaignId, int number) {
+    /** Stops an attempt that was cancelled or taken over: kills its containers and refuses new ones. */
+    private void stopQuietly(EvaluationJob job) {
         try {
-            sandbox.killTrial(campaignId, number);
+            if (sandbox.stopTrial(job.campaignId(), job.number())) {
+                LOG.infof("campaign %d trial %d attempt %d was cancelled or taken over: stopped its containers",
+                        job.campaignId(), job.number(), job.attempt());
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("could not kill the containers of trial %d of campaign %d: %s", number, campaignId,
+            LOG.warnf("could not kill the containers of trial %d of campaign %d: %s", job.number(), job.campaignId(),
                     e.getMessage());
         }
     }
@@ -225,6 +228,10 @@ public class EvaluationQueue {
         Measurement measurement;
         try {
             measurement = evaluator.evaluate(job);
+        } catch (AttemptStopped e) {
+            LOG.infof("campaign %d trial %d attempt %d ended: %s", job.campaignId(), job.number(), job.attempt(),
+                    e.getMessage());
+            return;
         } catch (RuntimeException e) {
             measurement = infrastructureFailure(job, "", e);
         }
@@ -239,6 +246,10 @@ public class EvaluationQueue {
             ConfirmationRound result;
             try {
                 result = evaluator.confirm(planned);
+            } catch (AttemptStopped e) {
+                LOG.infof("campaign %d trial %d ended in confirmation round %d: %s", job.campaignId(), job.number(),
+                        planned.round(), e.getMessage());
+                return;
             } catch (RuntimeException e) {
                 if (dispatcher.running()) {
                     trials.complete(job, infrastructureFailure(job, ", confirmation round " + planned.round(), e));

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -34,6 +35,11 @@ import org.jboss.logging.Logger;
  * tmpfs for /tmp, an init process, and our labels. Deadlines are enforced here, from outside, with
  * SIGKILL. Container output is read through a bounded tail; files come out through tar, where
  * symbolic links are skipped rather than followed.
+ *
+ * <p>Stopping an attempt ({@link #stopTrial}) kills the trial's containers and refuses any it would
+ * start afterwards: an attempt stopped between two containers (after its keeper, before its recipe)
+ * must not go on to run the next one. The check is made again once a container has started, so a
+ * container started while the trial was being stopped is killed by one side or the other.
  */
 @ApplicationScoped
 public class Sandbox {
@@ -47,6 +53,8 @@ public class Sandbox {
 
     private final DockerClient docker;
     private final InstanceIdentity instance;
+    /** The {@link #trialKey}s of attempts stopped while they ran; no container of theirs may start. */
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
     Sandbox(DockerClient docker, InstanceIdentity instance) {
         this.docker = docker;
@@ -91,7 +99,7 @@ public class Sandbox {
     public Result run(Spec spec, int outputLimitBytes) {
         String id = create(spec, spec.command(), false);
         try {
-            docker.startContainerCmd(id).exec();
+            start(id, spec.labels());
             boolean timedOut;
             try (WaitContainerResultCallback wait = docker.waitContainerCmd(id).start()) {
                 timedOut = !wait.awaitCompletion(spec.budget().toMillis(), TimeUnit.MILLISECONDS);
@@ -125,7 +133,12 @@ public class Sandbox {
         Spec spec = new Spec("keeper", image, List.of("sleep", Long.toString(Math.max(1, lifetime.toSeconds()))),
                 List.of(), "/", null, null, volumes, limits, Duration.ZERO, labels);
         String id = create(spec, spec.command(), true);
-        docker.startContainerCmd(id).exec();
+        try {
+            start(id, labels);
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
         return id;
     }
 
@@ -247,8 +260,43 @@ public class Sandbox {
         return labels == null ? "" : labels.get(LABEL_CAMPAIGN) + "/" + labels.get(LABEL_TRIAL);
     }
 
-    /** Kills every running container of one trial, for cancellation. */
-    public void killTrial(long campaignId, int trialNumber) {
+    /**
+     * Stops the attempt of a trial that this server is evaluating (it was cancelled, or taken over):
+     * kills its containers and refuses new ones until {@link #releaseTrial}. Returns false, killing
+     * nothing, when the trial was stopped already.
+     */
+    public boolean stopTrial(long campaignId, int trialNumber) {
+        if (!stopped.add(trialKey(campaignId, trialNumber))) {
+            return false;
+        }
+        killTrial(campaignId, trialNumber);
+        return true;
+    }
+
+    /** The trial's attempt has ended: a later attempt of it here may start containers again. */
+    public void releaseTrial(long campaignId, int trialNumber) {
+        stopped.remove(trialKey(campaignId, trialNumber));
+    }
+
+    private void start(String id, Map<String, String> labels) {
+        refuseIfStopped(labels);
+        docker.startContainerCmd(id).exec();
+        try {
+            refuseIfStopped(labels);
+        } catch (AttemptStopped e) {
+            kill(id); // stopped while it started, perhaps after stopTrial listed the trial's containers
+            throw e;
+        }
+    }
+
+    private void refuseIfStopped(Map<String, String> labels) {
+        if (stopped.contains(trialKey(labels))) {
+            throw new AttemptStopped("trial " + trialKey(labels) + " was stopped: no container of its attempt may start");
+        }
+    }
+
+    /** Kills every running container of one trial. */
+    private void killTrial(long campaignId, int trialNumber) {
         docker.listContainersCmd().withLabelFilter(Map.of(LABEL_INSTANCE, instance.id(),
                 LABEL_CAMPAIGN, Long.toString(campaignId), LABEL_TRIAL, Integer.toString(trialNumber)))
                 .exec().forEach(container -> kill(container.getId()));

@@ -3,10 +3,12 @@ package dev.empiric.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.empiric.EmpiricConfig;
+import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.support.Api;
 import dev.empiric.support.Containers;
 import dev.empiric.support.Diffs;
@@ -52,6 +54,9 @@ class SandboxedEvaluationTest {
 
     @Inject
     EmpiricConfig config;
+
+    @Inject
+    EnvironmentCatalog catalog;
 
     long campaign;
     double baselineScore;
@@ -183,6 +188,32 @@ class SandboxedEvaluationTest {
         assertFalse(log.contains(": OPEN"), log);
         assertTrue(log.contains("hidden files visible: []"), log);
         assertEquals("DISCARD", trial.getString("label"), trial.prettify());
+    }
+
+    /**
+     * A cancel can land between two containers of an attempt (after its keeper started, before its
+     * recipe): the stopped attempt must not start the next one. Found by ScaleOutIT, where the recipe
+     * of a cancelled trial ran on for 21 s.
+     */
+    @Test
+    void aStoppedAttemptStartsNoFurtherContainer() {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        int trial = 999_001; // no trial of any campaign: this drives the sandbox directly
+        Map<String, String> labels = sandbox.labels(campaign, trial);
+        Sandbox.Spec quick = new Sandbox.Spec("recipe", image, List.of("true"), List.of(), "/", null, null, List.of(),
+                new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(30), labels);
+        String keeper = sandbox.startKeeper(image, List.of(), new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60),
+                labels);
+        assertTrue(sandbox.stopTrial(campaign, trial));
+        assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "stopping killed the running keeper");
+        assertFalse(sandbox.stopTrial(campaign, trial), "a trial is stopped once");
+        assertThrows(AttemptStopped.class, () -> sandbox.run(quick, 1000));
+        assertThrows(AttemptStopped.class, () -> sandbox.startKeeper(image, List.of(), new Sandbox.Limits(32, 0.1, 8),
+                Duration.ofSeconds(60), labels));
+        sandbox.remove(keeper);
+        assertEquals(List.of(), Containers.of(docker, instance.id()), "a refused container is not left behind");
+        sandbox.releaseTrial(campaign, trial);
+        assertEquals(0, sandbox.run(quick, 1000).exitCode(), "a later attempt of the trial runs again");
     }
 
     @Test

@@ -30,7 +30,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Two real servers (the packaged jar, two processes, two ports, two instance ids) on one PostgreSQL
@@ -42,9 +41,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * it has its containers killed by the one that is; a campaign runner's turns are taken by one server
  * only. The assertions read the rows and the event log straight from the database.
  */
-// On demand (-Dit.scale-out=true), not in CI: its cancellation step failed once in CI (a cancel that
-// lands while an attempt is starting is killed only when the attempt ends, 21 s later), see issue 13.
-@EnabledIfSystemProperty(named = "it.scale-out", matches = "true")
 class ScaleOutIT {
 
     private static final Duration PATIENCE = Duration.ofMinutes(6);
