@@ -195,7 +195,7 @@ public class RunnerTurn {
         Map<String, String> silent = quiet.computeIfAbsent(plan.runId(), id -> new ConcurrentHashMap<>());
         Random draws = new Random(ProposalContext.seed(plan.campaignId(), "bandit", history.trials().size()));
         List<Map.Entry<String, Double>> order = SpecialistBandit.order(
-                QuarkusTransaction.requiringNew().call(() -> yields(plan)), history.trials().size(), draws);
+                QuarkusTransaction.requiringNew().call(() -> yields(plan)), draws);
         TokenBudget tokens = new LedgerTokenBudget(plan.campaignId(), plan.settings().tokenBudget());
         Supplier<String> knowledge = memoized(() -> lineage.pinnedKnowledge(plan.campaignId()));
         boolean anyFailed = false;

@@ -108,7 +108,7 @@ class KnobSpecialistTest {
         int first = 0;
         for (long seed = 0; seed < 200; seed++) {
             var order = SpecialistBandit.order(Map.of("opt", new SpecialistBandit.Yield(10, 5),
-                    "reg", new SpecialistBandit.Yield(20, 0)), SpecialistBandit.OPENING, new Random(seed));
+                    "reg", new SpecialistBandit.Yield(20, 0)), new Random(seed));
             first += order.getFirst().getKey().equals("opt") ? 1 : 0;
             order.forEach(entry -> assertTrue(entry.getValue() >= 0 && entry.getValue() <= 1));
         }
@@ -116,28 +116,9 @@ class KnobSpecialistTest {
         int unlucky = 0;
         for (long seed = 0; seed < 200; seed++) {
             var order = SpecialistBandit.order(Map.of("opt", new SpecialistBandit.Yield(5, 1),
-                    "reg", new SpecialistBandit.Yield(5, 0)), SpecialistBandit.OPENING, new Random(seed));
+                    "reg", new SpecialistBandit.Yield(5, 0)), new Random(seed));
             unlucky += order.getFirst().getKey().equals("reg") ? 1 : 0;
         }
         assertTrue(unlucky > 20, "a specialist with no keeps yet must still be asked first now and then: " + unlucky);
-    }
-
-    @Test
-    void theKnobModelOpensTheCampaignThenCompetesOnItsKeeps() {
-        Map<String, SpecialistBandit.Yield> yields = Map.of("opt", new SpecialistBandit.Yield(4, 4),
-                ModelSpecialist.NAME, new SpecialistBandit.Yield(4, 0), "reg", new SpecialistBandit.Yield(0, 0));
-        int modelFirstLater = 0;
-        for (long seed = 0; seed < 200; seed++) {
-            var opening = SpecialistBandit.order(yields, SpecialistBandit.OPENING - 1, new Random(seed));
-            assertEquals(ModelSpecialist.NAME, opening.getFirst().getKey());
-            assertEquals(3, opening.size());
-            var later = SpecialistBandit.order(yields, SpecialistBandit.OPENING, new Random(seed));
-            modelFirstLater += later.getFirst().getKey().equals(ModelSpecialist.NAME) ? 1 : 0;
-        }
-        assertTrue(modelFirstLater < 40, "after the opening a model with no keeps must lose to one that keeps: "
-                + modelFirstLater);
-        var withoutModel = SpecialistBandit.order(Map.of("opt", new SpecialistBandit.Yield(10, 0),
-                "reg", new SpecialistBandit.Yield(10, 10)), 1, new Random(7));
-        assertEquals("reg", withoutModel.getFirst().getKey(), "with no model on the run the opening changes nothing");
     }
 }
