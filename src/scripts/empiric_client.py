@@ -12,6 +12,7 @@ import urllib.request
 from datetime import datetime
 
 TOKEN = os.environ.get("EMPIRIC_TOKEN")
+SERVER_PID = None
 
 
 def call(api, path, body=None, method=None):
@@ -39,21 +40,25 @@ def seconds_between(start, end):
 
 
 @contextlib.contextmanager
-def private_server(properties=None):
-    """A server on a free port with a throw-away data directory and extra Java system properties
-    (e.g. {"empiric.evaluator.concurrency": 2}); yields its API base URL. Calls then use its admin
-    token, which the server writes to the data directory at its first start."""
-    global TOKEN
+def private_server(properties=None, data=None, jvm_options=()):
+    """A server on a free port with extra Java system properties (e.g. {"empiric.evaluator.concurrency":
+    2}), JVM options (e.g. ["-Xmx256m"]) and a throw-away data directory, or `data`, which is kept;
+    yields its API base URL. Calls then use its admin token, which the server writes to the data
+    directory at its first start. SERVER_PID is the server's process id while it runs."""
+    global TOKEN, SERVER_PID
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="empiric-bench-")
+    keep = data is not None
+    data = data or tempfile.mkdtemp(prefix="empiric-bench-")
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
-    server = subprocess.Popen([java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", f"-Dquarkus.http.port={port}",
+    server = subprocess.Popen([java, *jvm_options, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                               f"-Dquarkus.http.port={port}",
                                f"-Dempiric.data-dir={data}"]
                               + [f"-D{key}={value}" for key, value in (properties or {}).items()]
                               + ["-jar", "target/quarkus-app/quarkus-run.jar"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    SERVER_PID = server.pid
     try:
         for _ in range(240):
             try:
@@ -67,4 +72,5 @@ def private_server(properties=None):
     finally:
         server.terminate()
         server.wait(timeout=60)
-        shutil.rmtree(data, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data, ignore_errors=True)

@@ -116,7 +116,7 @@ public class CampaignService {
     }
 
     public CampaignView view(Campaign campaign) {
-        Trials.Counts counts = trials.counts(campaign.id);
+        Trials.Counts counts = trials.counts(campaign);
         CampaignSettings settings = campaign.parsedSettings();
         Optional<ImportOrigin> imported = campaign.importOrigin();
         var spec = imported.isPresent() ? null : catalog.find(campaign.environment).map(Environment::spec).orElse(null);
@@ -129,6 +129,6 @@ public class CampaignService {
                 campaign.baselineScore, campaign.noiseFloor,
                 budgets == null ? null : LineageService.noise(campaign, budgets),
                 budgets == null ? null : budgets.keepThreshold(campaign.noiseFloor),
-                trials.confirmationTotals(campaign.id), counts.states(), counts.labels());
+                trials.confirmationTotals(campaign), counts.states(), counts.labels());
     }
 }

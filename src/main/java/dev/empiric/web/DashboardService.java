@@ -64,7 +64,7 @@ public class DashboardService {
 
         Map<String, Map<Label, Long>> labels = new TreeMap<>();
         Map<String, long[]> counts = new TreeMap<>();
-        for (Trials.SpecialistCount row : trials.outcomesBySpecialist(campaignId)) {
+        for (Trials.SpecialistCount row : trials.outcomesBySpecialist(campaign)) {
             long[] total = counts.computeIfAbsent(row.specialist(), s -> new long[2]);
             total[0] += row.count();
             if (row.state() == TrialState.QUEUED || row.state() == TrialState.RUNNING) {

@@ -98,6 +98,28 @@ class UiEndpointsTest {
         given().get("/api/campaigns/999999/trial-rows").then().statusCode(404).contentType("application/problem+json");
     }
 
+    /**
+     * The campaign view, the dashboard and the summaries remember a campaign's counts until its event
+     * log moves (trial.PerEventCache): read, change, read again, and every view shows the change.
+     */
+    @Test
+    void rememberedCountsFollowEveryChangeOfTheCampaign() {
+        long campaign = Api.createCampaign("digits", null);
+        long other = Api.createCampaign("digits", null);
+        for (int refused = 1; refused <= 3; refused++) {
+            submitRefused(campaign, "refused " + refused, "scorer/score.py");
+            for (int read = 0; read < 2; read++) {
+                given().get("/api/campaigns/{id}", campaign).then().statusCode(200)
+                        .body("labels.ILLEGAL_EDIT", equalTo(refused));
+                given().get("/api/campaigns/{id}/dashboard", campaign).then().statusCode(200)
+                        .body("specialists.find { it.specialist == 'probe' }.labels.ILLEGAL_EDIT", equalTo(refused));
+                given().get("/api/campaign-summaries").then().statusCode(200)
+                        .body("find { it.campaign.id == " + campaign + " }.campaign.labels.ILLEGAL_EDIT", equalTo(refused))
+                        .body("find { it.campaign.id == " + other + " }.campaign.labels.ILLEGAL_EDIT", nullValue());
+            }
+        }
+    }
+
     @Test
     void theTreeTheDashboardAndTheSummariesAnswerInOneCallEach() {
         long campaign = Api.createCampaign("digits", null);
