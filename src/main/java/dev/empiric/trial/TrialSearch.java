@@ -1,8 +1,6 @@
 package dev.empiric.trial;
 
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,10 +72,9 @@ public record TrialSearch(TrialQuery filters, String text, Double minScore, Doub
             where.append(" and parentNumber = :parent");
             parameters.and("parent", parent);
         }
-        PanacheQuery<TrialRow> query = Trial.find(where.toString(), filters.ordering(), parameters)
-                .project(TrialRow.class);
-        List<TrialRow> items = query.page(Page.of(filters.page(), filters.size())).list();
-        return new RowPage(items, query.count(), filters.page(), filters.size());
+        TrialQuery.NumberPage numbers = filters.numbers(where.toString(), parameters);
+        return new RowPage(filters.read(campaignId, numbers.numbers(), TrialRow.class), numbers.total(), filters.page(),
+                filters.size());
     }
 
     private RowPage byNumbers(long campaignId, Set<Integer> matching) {
@@ -85,15 +82,6 @@ public record TrialSearch(TrialQuery filters, String text, Double minScore, Doub
         numbers.sort(filters.descending() ? Comparator.reverseOrder() : Comparator.naturalOrder());
         int from = (int) Math.min((long) filters.page() * filters.size(), numbers.size());
         List<Integer> page = numbers.subList(from, Math.min(from + filters.size(), numbers.size()));
-        if (page.isEmpty()) {
-            return new RowPage(List.of(), numbers.size(), filters.page(), filters.size());
-        }
-        Parameters parameters = Parameters.with("campaign", campaignId);
-        for (int i = 0; i < page.size(); i++) {
-            parameters.and("n" + i, page.get(i));
-        }
-        List<TrialRow> items = Trial.find(Trials.numbers("", page.size()), filters.ordering(),
-                parameters).project(TrialRow.class).list();
-        return new RowPage(items, numbers.size(), filters.page(), filters.size());
+        return new RowPage(filters.read(campaignId, page, TrialRow.class), numbers.size(), filters.page(), filters.size());
     }
 }
