@@ -14,16 +14,15 @@ PostgreSQL that src/scripts/postgres.sh sets up. Prints one table of median / p9
 result), the server's RSS, and the seeding time. BENCH_JVM_OPTIONS (e.g. -Xmx256m) go to the measured
 server; BENCH_RUNS sets the runs (20).
 """
+import glob
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import glob
-import urllib.request
 
-from empiric_client import call, private_server
+from empiric_client import call, private_server, timed
 import empiric_client
 
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
@@ -105,19 +104,6 @@ def psql(database, *args):
                     "-d", database, *args], check=True, env={**os.environ, "PGPASSWORD": PG["password"]})
 
 
-def timed(url, runs, touch):
-    times = []
-    size = 0
-    for _ in range(runs):
-        touch()
-        started = time.perf_counter()
-        with urllib.request.urlopen(url) as response:
-            size = len(response.read())
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(round(0.95 * len(times))) - 1)], times[-1], size
-
-
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -169,7 +155,8 @@ def main(total, campaigns):
         print("|---|---|---|---|---|")
         for name, path in requests.items():
             timed(api + path, 2, touch)
-            median, p95, worst, size = timed(api + path, RUNS, touch)
+            times, size = timed(api + path, RUNS, touch)
+            median, p95, worst = statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], times[-1]
             print(f"| {name} | {median:.0f} | {p95:.0f} | {worst:.0f} | {size:,} |")
         print(f"\nserver RSS after the requests: {rss_mb(pid):.0f} MB")
     if database:

@@ -15,7 +15,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from empiric_client import call, private_server
+from empiric_client import call, private_server, timed
 
 WORDS = "learning rate momentum dropout warmup cosine schedule width depth batch clip decay".split()
 REPLAY_EVENTS = 5000
@@ -34,18 +34,6 @@ def submit_one(api, campaign, i):
 def fill(api, campaign, count):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda i: submit_one(api, campaign, i), range(count)))
-
-
-def timed(url, runs, touch):
-    times = []
-    size = 0
-    for _ in range(runs):
-        touch()
-        started = time.perf_counter()
-        with urllib.request.urlopen(url) as response:
-            size = len(response.read())
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), max(times), size
 
 
 def replay(api, campaign, events):
@@ -107,7 +95,8 @@ def main(count, runs=7):
         print("|---|---|---|---|")
         for name, path in requests.items():
             timed(api + path, 2, touch)  # warm up
-            median, worst, size = timed(api + path, runs, touch)
+            times, size = timed(api + path, runs, touch)
+            median, worst = statistics.median(times), times[-1]
             medians[name] = median
             print(f"| {name} | {median:.0f} | {worst:.0f} | {size:,} |")
         print(f"\n| page ({count} trials) | sum of medians, ms |")

@@ -74,3 +74,18 @@ def private_server(properties=None, data=None, jvm_options=()):
         server.wait(timeout=60)
         if not keep:
             shutil.rmtree(data, ignore_errors=True)
+
+
+def timed(url, runs, touch):
+    """Milliseconds of `runs` GETs of `url`, sorted, each after an untimed call of `touch` (a write,
+    so that the database cannot answer from a cache of the previous identical query); and the size
+    of the last response in bytes."""
+    times = []
+    size = 0
+    for _ in range(runs):
+        touch()
+        started = time.perf_counter()
+        with urllib.request.urlopen(url) as response:
+            size = len(response.read())
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times), size
