@@ -99,7 +99,7 @@ public class LineageService {
                     List.of(), List.of(), List.of(), 0, List.of(), List.of(), Map.of());
         }
 
-        List<TrialSkeleton> all = trials.committedSkeletons(campaign);
+        List<TrialSkeleton> all = trials.shownSkeletons(campaign);
         List<TrialSkeleton> visible = all.stream().filter(TrialSkeleton::visible).toList();
         Integer best = campaign.bestNumber;
 

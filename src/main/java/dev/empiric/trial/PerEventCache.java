@@ -1,7 +1,6 @@
 package dev.empiric.trial;
 
 import dev.empiric.campaign.Campaign;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,12 +11,12 @@ import java.util.function.Supplier;
  * moves the campaign's last event hash; so a value computed after reading that hash holds until the
  * hash changes, on every server sharing the store.
  *
- * <p>A value is computed for remembering in a transaction of its own, which sees only committed rows:
- * the caller's transaction may have written trials it has not yet logged (or may roll back), and what
- * it sees must not be remembered under a hash that other readers share. When the committed hash is no
- * longer the caller's (an event was committed since the caller read its campaign), the caller gets a
- * value computed in its own transaction, as if there were no cache. At most {@code capacity}
- * campaigns are remembered, least recently used first out.
+ * <p>The hash, not the event number, is the key: a value computed in a transaction that appended
+ * events and then rolled back sits under a hash no committed event will ever have. What this relies
+ * on: no one computes a remembered value between writing a trial and appending its event (writers
+ * append in the same service call; the values are read by views, after services return). The value
+ * is computed in the caller's transaction, so a miss costs what no cache would, and no second
+ * connection. At most {@code capacity} campaigns are remembered, least recently used first out.
  */
 final class PerEventCache<V> {
 
@@ -36,24 +35,19 @@ final class PerEventCache<V> {
 
     V get(Campaign campaign, Supplier<V> compute) {
         String hash = campaign.lastEventHash;
+        if (hash == null) {
+            return compute.get(); // no event yet (none is created so): nothing to key on
+        }
         synchronized (entries) {
             Stamped<V> stamped = entries.get(campaign.id);
             if (stamped != null && stamped.eventHash().equals(hash)) {
                 return stamped.value();
             }
         }
-        Stamped<V> fresh = QuarkusTransaction.requiringNew().call(() -> {
-            Campaign committed = Campaign.findById(campaign.id);
-            // not committed yet (created in the caller's transaction), or without events: nothing to remember
-            return committed == null || committed.lastEventHash == null ? null
-                    : new Stamped<>(committed.lastEventHash, compute.get());
-        });
-        if (fresh == null) {
-            return compute.get();
-        }
+        V value = compute.get();
         synchronized (entries) {
-            entries.put(campaign.id, fresh);
+            entries.put(campaign.id, new Stamped<>(hash, value));
         }
-        return fresh.eventHash().equals(hash) ? fresh.value() : compute.get();
+        return value;
     }
 }

@@ -152,7 +152,7 @@ public class Trials {
                 .setParameter("state", state).getResultList();
     }
 
-    /** The campaign's trials by state and label, as committed (remembered until its next event). */
+    /** The campaign's trials by state and label, remembered until its next event. */
     public Counts counts(Campaign campaign) {
         return counts.get(campaign, () -> counts(campaign.id));
     }
@@ -170,7 +170,7 @@ public class Trials {
         return new Counts(Collections.unmodifiableMap(states), Collections.unmodifiableMap(labels));
     }
 
-    /** The campaign's confirmation rounds in total, as committed (remembered until its next event). */
+    /** The campaign's confirmation rounds in total, remembered until its next event. */
     public ConfirmationTotals confirmationTotals(Campaign campaign) {
         return confirmations.get(campaign, () -> confirmationTotals(campaign.id));
     }
@@ -181,18 +181,17 @@ public class Trials {
         return new ConfirmationTotals(((Number) row[0]).longValue(), ((Number) row[1]).doubleValue());
     }
 
-    /** Every trial of the campaign, narrow columns only, in number order, as the caller's transaction sees them. */
+    /** Every trial of the campaign, narrow columns only, in number order. */
     public List<TrialSkeleton> skeletons(long campaignId) {
         return em.createNamedQuery(Trial.SKELETONS, TrialSkeleton.class).setParameter("campaign", campaignId)
                 .getResultList();
     }
 
     /**
-     * Every trial of the campaign as committed (remembered until its next event), for what is shown:
-     * the lineage view. Decisions (the keep rule, the bandit) read {@link #skeletons(long)}, which sees
-     * their own transaction's writes.
+     * Every trial of the campaign (remembered until its next event), for what is shown: the lineage
+     * view. Decisions (the keep rule, the bandit) read {@link #skeletons(long)}, afresh.
      */
-    public List<TrialSkeleton> committedSkeletons(Campaign campaign) {
+    public List<TrialSkeleton> shownSkeletons(Campaign campaign) {
         return skeletons.get(campaign, () -> List.copyOf(skeletons(campaign.id)));
     }
 
@@ -258,7 +257,7 @@ public class Trials {
         return query;
     }
 
-    /** The campaign's trials by specialist, state and label, as committed (remembered until its next event). */
+    /** The campaign's trials by specialist, state and label, remembered until its next event. */
     public List<SpecialistCount> outcomesBySpecialist(Campaign campaign) {
         return outcomes.get(campaign, () -> outcomesBySpecialist(campaign.id));
     }
