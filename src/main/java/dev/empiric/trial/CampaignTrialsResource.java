@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** A campaign's trials over REST: submitting one (as every agent does), listing them, one by number. */
 @Path("/api/campaigns/{id}/trials")
@@ -48,9 +49,11 @@ public class CampaignTrialsResource {
     @Operation(summary = "List trials, filtered by state, label or specialist (each repeatable or comma-separated)")
     public TrialQuery.TrialPage list(@PathParam("id") long id, @QueryParam("state") List<String> states,
             @QueryParam("label") List<String> labels, @QueryParam("specialist") List<String> specialists,
-            @QueryParam("sort") String sort, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+            @QueryParam("sort") String sort, @QueryParam("page") Integer page, @QueryParam("size") Integer size,
+            @Parameter(description = "keyset paging: trials numbered above this one (below, with sort=-number)")
+            @QueryParam("after") String after) {
         Campaign.require(id);
-        return trials.page(id, TrialQuery.of(states, labels, specialists, sort, page, size));
+        return trials.page(id, TrialQuery.of(states, labels, specialists, sort, page, size, after));
     }
 
     @GET

@@ -13,7 +13,7 @@ import java.util.Map;
  * trials. Parent numbers are columns of every row, so trees survive any filter or sort.
  */
 public record TrialQuery(List<TrialState> states, List<Label> labels, List<String> specialists, String sort, int page,
-        int size) {
+        int size, Integer after) {
 
     private static final Map<String, String> SORTABLE = Map.of("number", "number", "score", "score",
             "submitted", "submittedAt", "finished", "finishedAt", "recipeSeconds", "recipeSeconds");
@@ -21,8 +21,12 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
 
     public record TrialPage(List<TrialView> items, long total, int page, int size) {}
 
+    /**
+     * @param after keyset paging: only trials numbered above it (below it with {@code sort=-number});
+     *     the next page starts after the last number of this one, at the same cost however deep
+     */
     public static TrialQuery of(List<String> states, List<String> labels, List<String> specialists, String sort,
-            Integer page, Integer size) {
+            Integer page, Integer size, String after) {
         int pageSize = size == null ? 50 : size;
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new InvalidTrialQuery("size must be between 1 and " + MAX_PAGE_SIZE);
@@ -30,9 +34,21 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
         if (page != null && page < 0) {
             throw new InvalidTrialQuery("page must be 0 or more");
         }
+        String order = sort == null ? "number" : sort;
+        Integer afterNumber = after == null || after.isBlank() ? null : number(after);
+        if (afterNumber != null && (!order.replaceFirst("^-", "").equals("number") || (page != null && page != 0))) {
+            throw new InvalidTrialQuery("after pages by trial number: use it with sort=number or sort=-number, without page");
+        }
         return new TrialQuery(parse(states, TrialState.class, "state"), parse(labels, Label.class, "label"),
-                specialists == null ? List.of() : specialists, sort == null ? "number" : sort,
-                page == null ? 0 : page, pageSize);
+                specialists == null ? List.of() : specialists, order, page == null ? 0 : page, pageSize, afterNumber);
+    }
+
+    private static int number(String after) {
+        try {
+            return Integer.parseInt(after.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidTrialQuery("after must be a trial number, not '" + after + "'");
+        }
     }
 
     public TrialPage run(long campaignId) {
@@ -91,12 +107,17 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
             where.append(" and specialist in :specialists");
             parameters.and("specialists", specialists);
         }
+        if (after != null) {
+            where.append(descending() ? " and number < :after" : " and number > :after");
+            parameters.and("after", after);
+        }
         return where;
     }
 
     /** Whether the query filters nothing and sorts by trial number, so that the numbers alone give a page. */
     boolean onlyOrdersByNumber() {
-        return states.isEmpty() && labels.isEmpty() && specialists.isEmpty() && sort.replaceFirst("^-", "").equals("number");
+        return states.isEmpty() && labels.isEmpty() && specialists.isEmpty() && after == null
+                && sort.replaceFirst("^-", "").equals("number");
     }
 
     boolean descending() {

@@ -32,9 +32,11 @@ public class TrialRowsResource {
             @Parameter(description = "lowest score, inclusive") @QueryParam("minScore") String minScore,
             @Parameter(description = "highest score, inclusive") @QueryParam("maxScore") String maxScore,
             @Parameter(description = "only direct children of this trial number") @QueryParam("parent") String parent,
-            @QueryParam("sort") String sort, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+            @QueryParam("sort") String sort, @QueryParam("page") Integer page, @QueryParam("size") Integer size,
+            @Parameter(description = "keyset paging: trials numbered above this one (below, with sort=-number)")
+            @QueryParam("after") String after) {
         Campaign.require(id);
-        return trials.search(id, new TrialSearch(TrialQuery.of(states, labels, specialists, sort, page, size), text,
+        return trials.search(id, new TrialSearch(TrialQuery.of(states, labels, specialists, sort, page, size, after), text,
                 number(minScore, "minScore"), number(maxScore, "maxScore"), trialNumber(parent)));
     }
 

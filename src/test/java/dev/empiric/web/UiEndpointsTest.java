@@ -122,6 +122,19 @@ class UiEndpointsTest {
                 .body("total", equalTo(6)).body("items", hasSize(0));
         given().get("/api/campaigns/{id}/trial-rows?specialist=b&sort=-number", campaign).then()
                 .body("total", equalTo(2)).body("items.number", equalTo(List.of(4, 2)));
+        // keyset paging: the next page starts after the last number seen; total counts what is left
+        given().get("/api/campaigns/{id}/trials?after=2&size=2", campaign).then().statusCode(200)
+                .body("total", equalTo(3)).body("items.number", equalTo(List.of(3, 4)));
+        given().get("/api/campaigns/{id}/trials?after=4&sort=-number", campaign).then()
+                .body("items.number", equalTo(List.of(3, 2, 1, 0)));
+        given().get("/api/campaigns/{id}/trial-rows?after=1&specialist=b", campaign).then()
+                .body("total", equalTo(2)).body("items.number", equalTo(List.of(2, 4)));
+        given().get("/api/campaigns/{id}/trial-rows?after=1&q=by", campaign).then()
+                .body("items.number", equalTo(List.of(2, 3, 4, 5)));
+        for (String bad : List.of("after=2&sort=score", "after=2&page=1", "after=x")) {
+            given().get("/api/campaigns/{id}/trials?" + bad, campaign).then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("after"));
+        }
     }
 
     @Inject
