@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Docker engine of the test's own: a second {@code dockerd} with its own socket, data root, exec
- * root and containerd namespace, and no networking, so a test can stop and start it mid-trial
- * without touching the machine's engine, which other test runs may be using. Its one image is a
+ * root, containerd namespace and bridge, so a test can stop and start it mid-trial without touching
+ * the machine's engine, which other test runs may be using. The bridge is its own because a dockerd
+ * started with {@code --bridge none} deletes the machine's {@code docker0}, and the machine's engine
+ * then fails every image build until it is restarted (this broke a CI run). Its one image is a
  * small root file system made of this machine's bash, coreutils and findutils ({@link #TINY_IMAGE}),
  * enough for the {@code shell} test environment. Needs root and Debian's docker.io.
  */
@@ -21,6 +23,10 @@ public final class IsolatedDockerEngine implements AutoCloseable {
     public static final String TINY_IMAGE = "empiric-test/tiny:1";
     /** What the shell environment, the keeper and the clean-up between seeds run. */
     private static final List<String> PROGRAMS = List.of("bash", "sh", "sleep", "cat", "head", "tr", "chmod", "find");
+
+    /** The bridge interface of the test's engines (they run one at a time), made here and removed at close. */
+    private static final String BRIDGE = "empiric-it0";
+    private static final String BRIDGE_ADDRESS = "10.213.77.1/24";
 
     private final Path dataRoot;
     private final Path runRoot;
@@ -44,6 +50,10 @@ public final class IsolatedDockerEngine implements AutoCloseable {
         IsolatedDockerEngine engine = new IsolatedDockerEngine(
                 Files.createTempDirectory(Path.of("target").toAbsolutePath(), "docker-data-"),
                 Files.createTempDirectory(Path.of("/tmp"), "empiric-engine-"));
+        if (shell("ip link show " + BRIDGE + " >/dev/null 2>&1 || { ip link add name " + BRIDGE + " type bridge"
+                + " && ip addr add " + BRIDGE_ADDRESS + " dev " + BRIDGE + " && ip link set " + BRIDGE + " up; }") != 0) {
+            throw new IllegalStateException("could not create the bridge " + BRIDGE + " for the test's engine");
+        }
         engine.startDaemon();
         engine.importTinyImage();
         return engine;
@@ -59,7 +69,7 @@ public final class IsolatedDockerEngine implements AutoCloseable {
         try {
             dockerd = new ProcessBuilder("/usr/sbin/dockerd", "--data-root", dataRoot.resolve("data").toString(),
                     "--exec-root", runRoot.resolve("exec").toString(), "--pidfile", runRoot.resolve("docker.pid").toString(),
-                    "-H", host(), "--bridge", "none", "--iptables=false", "--ip-masq=false",
+                    "-H", host(), "--bridge", BRIDGE, "--iptables=false", "--ip-masq=false",
                     "--containerd-namespace", namespace, "--containerd-plugins-namespace", namespace + "-plugins")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dataRoot.resolve("dockerd.log").toFile())).start();
@@ -92,7 +102,7 @@ public final class IsolatedDockerEngine implements AutoCloseable {
     @Override
     public void close() {
         stopDaemon();
-        shell("rm -rf --one-file-system '" + dataRoot + "' '" + runRoot + "'");
+        shell("rm -rf --one-file-system '" + dataRoot + "' '" + runRoot + "'; ip link delete " + BRIDGE + " 2>/dev/null");
     }
 
     private boolean answers() {
