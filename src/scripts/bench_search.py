@@ -14,6 +14,10 @@ Arms (BENCH_ARMS selects and orders them, comma-separated keys; default the firs
 
 Each arm x repeat is a fresh campaign (different campaign ids and seeds give different draws). The
 arms of a repeat run side by side; the evaluator's concurrency is BENCH_EVALUATORS (default 1).
+BENCH_FIRST_REPEAT=k numbers the repeats from k, to add repeats to an earlier run: the specialists
+and the external agents draw from seeds made of the campaign id (and the repeat), and a fresh server
+numbers campaigns from 1, so placeholder campaigns move the ids to where repeat k of one long run
+would have had them (otherwise repeat 1 would be replayed with the same draws).
 Prints one line per campaign and a summary table; writes results.json and best-so-far.png to
 BENCH_OUT (default target/bench-search/<env>). `--report` re-renders from an existing results.json.
 """
@@ -358,7 +362,10 @@ def main():
     try:
         with private_server({"empiric.evaluator.concurrency": evaluators}) as api:
             spec = call(api, f"/environments/{environment}")["spec"]
-            for repeat in range(1, repeats + 1):
+            first = int(os.environ.get("BENCH_FIRST_REPEAT", "1"))
+            for _ in range((first - 1) * len(arms)):
+                call(api, "/campaigns", {"environment": "digits", "name": "placeholder: moves the campaign ids on"})
+            for repeat in range(first, first + repeats):
                 for result in pool.map(lambda arm: run(api, environment, spec, arm, repeat, trials), arms):
                     results.append(result)
                 with open(results_path, "w") as f:
