@@ -126,12 +126,17 @@ public class Sandbox {
      * Starts a keeper: an idle container of the recipe image, under the sandbox's rules, that holds
      * a seed run's tmpfs volumes mounted (a tmpfs volume loses its content when no container mounts
      * it): the recipe's output survives into the scoring run through it, and the server reads results
-     * through it. It sleeps for at most {@code lifetime}, so a keeper whose server died ends by itself.
+     * through it. With {@code tree}, the trial's check-out is mounted read-only at {@code treeTarget},
+     * so that a cheap command on the code (the preflight) runs in it as an {@link #exec} instead of
+     * costing a container of its own. It sleeps for at most {@code lifetime}, so a keeper whose server
+     * died ends by itself.
+     *
+     * @param tree a host folder, or null when nothing will be run in the keeper
      */
-    public String startKeeper(String image, List<Volume> volumes, Limits limits, Duration lifetime,
-            Map<String, String> labels) {
+    public String startKeeper(String image, String tree, String treeTarget, List<Volume> volumes, Limits limits,
+            Duration lifetime, Map<String, String> labels) {
         Spec spec = new Spec("keeper", image, List.of("sleep", Long.toString(Math.max(1, lifetime.toSeconds()))),
-                List.of(), "/", null, null, volumes, limits, Duration.ZERO, labels);
+                List.of(), "/", tree, treeTarget, volumes, limits, Duration.ZERO, labels);
         String id = create(spec, spec.command(), true);
         try {
             start(id, labels);
@@ -140,6 +145,42 @@ public class Sandbox {
             throw e;
         }
         return id;
+    }
+
+    /**
+     * Runs a command in a running keeper as the unprivileged user, under the keeper's limits, to
+     * completion or to its deadline. Docker cannot kill one exec, so at the deadline the whole keeper
+     * is killed (its attempt ends there anyway). The seconds are measured here, from start to end.
+     */
+    public Result exec(String keeper, List<String> command, List<String> env, String workingDir, Duration budget,
+            int outputLimitBytes, Map<String, String> labels) {
+        refuseIfStopped(labels);
+        String exec = docker.execCreateCmd(keeper).withCmd(command.toArray(String[]::new)).withEnv(env)
+                .withWorkingDir(workingDir).withUser(UNPRIVILEGED_USER).withAttachStdout(true).withAttachStderr(true)
+                .exec().getId();
+        BoundedTail tail = new BoundedTail(outputLimitBytes);
+        long started = System.nanoTime();
+        boolean timedOut;
+        try (ResultCallback.Adapter<Frame> callback = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                tail.append(frame.getPayload());
+            }
+        })) {
+            timedOut = !callback.awaitCompletion(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            timedOut = true;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (timedOut) {
+            kill(keeper);
+            return new Result(-1, true, false, seconds, tail.toString());
+        }
+        Long exitCode = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+        return new Result(exitCode == null ? -1 : exitCode, false, false, seconds, tail.toString());
     }
 
     /** A volume on tmpfs: its size is a hard cap on what a run can write, and it never touches disk. */

@@ -27,6 +27,7 @@ import java.util.Optional;
 @ApplicationScoped
 class SeedRun {
 
+    private static final String RECIPE = "/work/recipe";
     private static final String OUT = "/work/out";
     private static final String RESULT_DIR = "/result";
     private static final String RESULT_FILE = RESULT_DIR + "/result.json";
@@ -64,7 +65,15 @@ class SeedRun {
         this.logTailBytes = config.evaluator().logTailBytes();
     }
 
-    Outcome run(EvaluationJob job, Path tree, int seed, long codeBytes, Role role) throws IOException {
+    /**
+     * The environment's cheap check of the code, for the first seed run of an attempt: it runs as an
+     * exec in that run's keeper (which then mounts the tree and has these limits), before the recipe.
+     */
+    record Preflight(List<String> command, Budgets.Limits limits) {}
+
+    /** @param preflight null, or the check to pass before this seed's recipe may run */
+    Outcome run(EvaluationJob job, Path tree, int seed, long codeBytes, Role role, Preflight preflight)
+            throws IOException {
         Budgets budgets = job.budgets();
         Map<String, String> labels = sandbox.labels(job.campaignId(), job.number());
         String prefix = "empiric-" + sandbox.instanceId() + "-c" + job.campaignId() + "-t" + job.number() + "-a"
@@ -75,12 +84,21 @@ class SeedRun {
         try {
             // it sleeps no longer than this seed run may take, so a keeper whose server died ends by itself
             Duration lifetime = KEEPER_MARGIN.plusSeconds(budgets.recipe().seconds() + budgets.scoring().seconds());
-            keeper = sandbox.startKeeper(job.environment().recipeImage(),
-                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
-                    KEEPER_LIMITS, lifetime, labels);
+            if (preflight != null) {
+                lifetime = lifetime.plusSeconds(preflight.limits().seconds());
+            }
+            keeper = sandbox.startKeeper(job.environment().recipeImage(), preflight == null ? null : tree.toString(),
+                    RECIPE, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
+                    preflight == null ? KEEPER_LIMITS : limits(preflight.limits()), lifetime, labels);
+            if (preflight != null) {
+                Optional<Measurement> failed = preflight(job, keeper, preflight, labels);
+                if (failed.isPresent()) {
+                    return new Outcome(null, failed.get());
+                }
+            }
             Sandbox.Result recipe = sandbox.run(new Sandbox.Spec("recipe", job.environment().recipeImage(),
                     job.environment().spec().recipe().command(), environment(seed, budgets.recipe().cpus()),
-                    "/work/recipe", tree.toString(), "/work/recipe", List.of(new Sandbox.Volume(output, OUT, false)),
+                    RECIPE, tree.toString(), RECIPE, List.of(new Sandbox.Volume(output, OUT, false)),
                     limits(budgets.recipe()), Duration.ofSeconds(budgets.recipe().seconds()), labels), logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
@@ -127,6 +145,19 @@ class SeedRun {
             sandbox.removeVolume(output);
             sandbox.removeVolume(result);
         }
+    }
+
+    private Optional<Measurement> preflight(EvaluationJob job, String keeper, Preflight preflight,
+            Map<String, String> labels) {
+        Sandbox.Result checked = sandbox.exec(keeper, preflight.command(), environment(0, preflight.limits().cpus()),
+                RECIPE, Duration.ofSeconds(preflight.limits().seconds()), logTailBytes, labels);
+        log(job, "preflight", checked);
+        if (checked.timedOut() || checked.exitCode() != 0) {
+            return Optional.of(Measurement.failed(Label.PREFLIGHT_FAILED, "preflight "
+                    + String.join(" ", preflight.command()) + (checked.timedOut() ? " timed out" : " exited with "
+                    + checked.exitCode()) + ": " + lastLine(checked.output())));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.empiric.evaluator;
 
-import dev.empiric.EmpiricConfig;
 import dev.empiric.FileTrees;
 import dev.empiric.campaign.Budgets;
 import dev.empiric.environment.EnvironmentSpec;
@@ -17,17 +16,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Evaluates one attempt of one trial: check out its commit, run the cheap checks (the code's size,
- * the preflight command), then every seed ({@link SeedRun}), average the seeds
+ * Evaluates one attempt of one trial: check out its commit, check the code's size, then run every
+ * seed ({@link SeedRun}; the first one runs the environment's preflight command before its recipe, in
+ * its keeper), average the seeds
  * ({@link SeedStatistics}) and apply the environment's legality rules ({@link Legality}). A baseline
  * is also measured on shifted seed sets, whose spread is the campaign's first noise estimate. It also
  * runs confirmation rounds: a trial and the incumbent side by side on fresh seeds. Exceptions
@@ -37,23 +35,18 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class TrialEvaluator {
 
-    private final Sandbox sandbox;
     private final SeedRun seeds;
     private final EnvironmentImages images;
     private final GitTrialStore store;
     private final Path workRoot;
-    private final int logTailBytes;
 
-    TrialEvaluator(Sandbox sandbox, SeedRun seeds, EnvironmentImages images, GitTrialStore store, EmpiricConfig config,
-            InstanceIdentity instance) {
-        this.sandbox = sandbox;
+    TrialEvaluator(SeedRun seeds, EnvironmentImages images, GitTrialStore store, InstanceIdentity instance) {
         this.seeds = seeds;
         this.images = images;
         this.store = store;
         // Under this server's own folder: a restart clears it (EvaluationQueue.start), so the check-outs of
         // attempts a crash interrupted do not pile up, and servers sharing a data directory keep apart.
         this.workRoot = instance.workDir();
-        this.logTailBytes = config.evaluator().logTailBytes();
     }
 
     public Measurement evaluate(EvaluationJob job) {
@@ -70,11 +63,7 @@ public class TrialEvaluator {
                 return Measurement.failed(Label.SIZE_BLOCKED, "preflight: the recipe's code alone is " + codeBytes
                         + " bytes, over the cap of " + budgets.artifactMaxBytes());
             }
-            Optional<Measurement> preflight = preflight(job, tree);
-            if (preflight.isPresent()) {
-                return preflight.get();
-            }
-            return measure(job, tree, codeBytes);
+            return measure(job, tree, codeBytes, preflight(job));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -82,23 +71,11 @@ public class TrialEvaluator {
         }
     }
 
-    private Optional<Measurement> preflight(EvaluationJob job, Path tree) {
+    /** The environment's preflight under the attempt's budget, or null when it has none. */
+    private static SeedRun.Preflight preflight(EvaluationJob job) {
         EnvironmentSpec.Run preflight = job.environment().spec().preflight();
         Budgets.Limits limits = job.budgets().preflight();
-        if (preflight == null || limits == null) {
-            return Optional.empty();
-        }
-        Sandbox.Result result = sandbox.run(new Sandbox.Spec("preflight", job.environment().recipeImage(),
-                preflight.command(), SeedRun.environment(0, limits.cpus()), "/work/recipe", tree.toString(),
-                "/work/recipe", List.of(), SeedRun.limits(limits), Duration.ofSeconds(limits.seconds()),
-                sandbox.labels(job.campaignId(), job.number())), logTailBytes);
-        seeds.log(job, "preflight", result);
-        if (result.timedOut() || result.exitCode() != 0) {
-            return Optional.of(Measurement.failed(Label.PREFLIGHT_FAILED, "preflight "
-                    + String.join(" ", preflight.command()) + (result.timedOut() ? " timed out" : " exited with "
-                    + result.exitCode()) + ": " + SeedRun.lastLine(result.output())));
-        }
-        return Optional.empty();
+        return preflight == null || limits == null ? null : new SeedRun.Preflight(preflight.command(), limits);
     }
 
     /**
@@ -149,7 +126,7 @@ public class TrialEvaluator {
     private ConfirmationRound.Side side(EvaluationJob job, Path tree, List<Integer> seeds, SeedRun.Role role)
             throws IOException {
         EnvironmentSpec spec = job.environment().spec();
-        SeedSetRuns set = runSeedSet(job, tree, seeds, codeBytes(tree), role);
+        SeedSetRuns set = runSeedSet(job, tree, seeds, codeBytes(tree), role, null);
         Measurement measured = set.failure() != null ? set.failure()
                 : Legality.check(spec, job.budgets(), scored(spec, set.runs(), List.of(), List.of()));
         if (measured.verdict() instanceof Measurement.Failed failed) {
@@ -162,11 +139,13 @@ public class TrialEvaluator {
     /** The per-seed metrics of one seed set, or the measurement that ended it. */
     private record SeedSetRuns(List<Map<String, Double>> runs, Measurement failure) {}
 
+    /** @param preflight null, or the check the set's first seed run makes before its recipe */
     private SeedSetRuns runSeedSet(EvaluationJob job, Path tree, List<Integer> seedSet, long codeBytes,
-            SeedRun.Role role) throws IOException {
+            SeedRun.Role role, SeedRun.Preflight preflight) throws IOException {
         List<Map<String, Double>> runs = new ArrayList<>();
         for (int seed : seedSet) {
-            SeedRun.Outcome outcome = seeds.run(job, tree, seed, codeBytes, role);
+            SeedRun.Outcome outcome = seeds.run(job, tree, seed, codeBytes, role, preflight);
+            preflight = null;
             if (outcome.failure() != null) {
                 return new SeedSetRuns(null, outcome.failure());
             }
@@ -175,7 +154,9 @@ public class TrialEvaluator {
         return new SeedSetRuns(runs, null);
     }
 
-    private Measurement measure(EvaluationJob job, Path tree, long codeBytes) throws IOException {
+    /** @param preflight null, or the check made once, before the attempt's first recipe */
+    private Measurement measure(EvaluationJob job, Path tree, long codeBytes, SeedRun.Preflight preflight)
+            throws IOException {
         EnvironmentSpec spec = job.environment().spec();
         String metric = spec.metric().name();
         int repeats = job.isBaseline() ? job.budgets().baselineRepeats() : 1;
@@ -185,7 +166,8 @@ public class TrialEvaluator {
         // files into the page cache, which a wallclock metric would otherwise charge to the baseline.
         for (int repeat = repeats - 1; repeat >= 0; repeat--) {
             List<Integer> seedSet = SeedSets.baselineRepeat(spec.seeds(), repeat);
-            SeedSetRuns set = runSeedSet(job, tree, seedSet, codeBytes, SeedRun.Role.TRIAL);
+            SeedSetRuns set = runSeedSet(job, tree, seedSet, codeBytes, SeedRun.Role.TRIAL, preflight);
+            preflight = null;
             if (set.failure() != null) {
                 return set.failure();
             }

@@ -47,7 +47,7 @@ class RecoveryTest {
     @Test
     void containersLeftByACrashedRunAreRemoved() {
         Api.measuredCampaign("digits", null); // builds the image the keeper runs
-        String keeper = sandbox.startKeeper(catalog.find("digits").orElseThrow().recipeImage(), List.of(),
+        String keeper = sandbox.startKeeper(catalog.find("digits").orElseThrow().recipeImage(), null, null, List.of(),
                 new Sandbox.Limits(32, 0.25, 16), Duration.ofMinutes(5), sandbox.labels(12345, 7));
         assertTrue(Containers.of(docker, sandbox.instanceId()).contains(keeper));
         assertEquals(1, sandbox.removeLeftovers());

@@ -2,6 +2,7 @@ package dev.empiric.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +19,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
@@ -202,14 +205,16 @@ class SandboxedEvaluationTest {
         Map<String, String> labels = sandbox.labels(campaign, trial);
         Sandbox.Spec quick = new Sandbox.Spec("recipe", image, List.of("true"), List.of(), "/", null, null, List.of(),
                 new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(30), labels);
-        String keeper = sandbox.startKeeper(image, List.of(), new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60),
-                labels);
+        String keeper = sandbox.startKeeper(image, null, null, List.of(), new Sandbox.Limits(32, 0.1, 8),
+                Duration.ofSeconds(60), labels);
         assertTrue(sandbox.stopTrial(campaign, trial));
         assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "stopping killed the running keeper");
         assertFalse(sandbox.stopTrial(campaign, trial), "a trial is stopped once");
         assertThrows(AttemptStopped.class, () -> sandbox.run(quick, 1000));
-        assertThrows(AttemptStopped.class, () -> sandbox.startKeeper(image, List.of(), new Sandbox.Limits(32, 0.1, 8),
-                Duration.ofSeconds(60), labels));
+        assertThrows(AttemptStopped.class, () -> sandbox.startKeeper(image, null, null, List.of(),
+                new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60), labels));
+        assertThrows(AttemptStopped.class, () -> sandbox.exec(keeper, List.of("true"), List.of(), "/",
+                Duration.ofSeconds(10), 1000, labels));
         sandbox.remove(keeper);
         assertEquals(List.of(), Containers.of(docker, instance.id()), "a refused container is not left behind");
         sandbox.releaseTrial(campaign, trial);
@@ -220,7 +225,44 @@ class SandboxedEvaluationTest {
     void aSyntaxErrorFailsPreflightBeforeAnyRun() {
         JsonPath trial = Api.run(campaign, "broken syntax", Diffs.digits("EPOCHS = 10", "EPOCHS = = 10"));
         assertEquals("PREFLIGHT_FAILED", trial.getString("label"));
+        assertTrue(trial.getString("notes").contains("SyntaxError"), trial.getString("notes"));
         assertNull(trial.get("recipeSeconds"));
+        String log = Api.log(trial.getLong("id"));
+        assertTrue(log.contains("preflight: exit 1"), log);
+        assertFalse(log.contains("recipe seed"), "no recipe ran:\n" + log);
+    }
+
+    /**
+     * The preflight runs as an exec in the first seed's keeper, with the tree mounted read-only, and
+     * Docker cannot kill an exec: at its deadline the whole keeper goes, and nothing is left running.
+     */
+    @Test
+    void aPreflightPastItsDeadlineKillsItsKeeper() {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        // Labelled as another server's, so that this server's heartbeat does not remove it as a stray
+        // (it belongs to no attempt); the sandbox's own clean-up of it is what is tested.
+        String owner = instance.id() + "-exec-test";
+        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, 999_002));
+        labels.put(Sandbox.LABEL_INSTANCE, owner);
+        String keeper = sandbox.startKeeper(image, Path.of("environments/digits/recipe").toAbsolutePath().toString(),
+                "/work/recipe", List.of(), new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(60), labels);
+        try {
+            Sandbox.Result listed = sandbox.exec(keeper, List.of("ls", "/work/recipe"), List.of(), "/work/recipe",
+                    Duration.ofSeconds(20), 1000, labels);
+            assertEquals(0, listed.exitCode(), listed.output());
+            assertFalse(listed.output().isBlank(), "the tree is mounted in the keeper");
+            Sandbox.Result written = sandbox.exec(keeper, List.of("touch", "/work/recipe/planted"), List.of(), "/",
+                    Duration.ofSeconds(20), 1000, labels);
+            assertNotEquals(0, written.exitCode(), "the tree is read-only in the keeper");
+            Sandbox.Result hung = sandbox.exec(keeper, List.of("sleep", "60"), List.of(), "/", Duration.ofSeconds(1),
+                    1000, labels);
+            assertTrue(hung.timedOut(), hung.exitCode() + " after " + hung.seconds() + " s: " + hung.output());
+            assertTrue(hung.seconds() < 10, "killed at its deadline, not when it ended: " + hung.seconds());
+            assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "the keeper was killed with it");
+        } finally {
+            sandbox.remove(keeper);
+        }
+        assertEquals(List.of(), Containers.of(docker, owner));
     }
 
     @Test
