@@ -5,6 +5,10 @@ container, with the same images and sandbox flags, host folders for output and r
 platform: one trial submitted over REST on the same recipe (a one-line comment change, so the work
 is identical), timed by the server from claim to outcome and by us from submission to outcome.
 Prints medians and quartiles.
+
+Then the throughput of the cheapest real trials (the same comment change on digits): a burst of
+BENCH_BURST (default 40) trials submitted at once, counted from the first claim to the last outcome,
+at evaluator concurrency 1 (the same server) and 2 (a second server).
 """
 import json
 import os
@@ -48,27 +52,48 @@ def summary(name, values):
     return f"| {name} | {statistics.median(values):.3f} | {q[0]:.3f} | {q[2]:.3f} | {len(values)} |"
 
 
+def comment_diff(lines, at, anchor, tag):
+    """A diff that appends a comment to one line of train.py: a new recipe doing the same work."""
+    before, after = lines[at - 3:at], lines[at + 1:at + 4]
+    return ("diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n"
+            f"@@ -{at - 2},7 +{at - 2},7 @@\n" + "\n".join(
+                [" " + l for l in before] + ["-" + anchor, f"+{anchor}  # {tag}"] + [" " + l for l in after]) + "\n")
+
+
+def digits_campaign(api, name):
+    campaign = call(api, "/campaigns", {"environment": "digits", "name": name})["id"]
+    wait_trial(api, call(api, f"/campaigns/{campaign}/trials/0")["id"])
+    return campaign
+
+
+def burst(api, campaign, lines, at, anchor, count):
+    """Trials per minute over a burst of `count` trials submitted at once, first claim to last outcome."""
+    ids = [call(api, f"/campaigns/{campaign}/trials",
+                {"hypothesis": f"burst trial {i}", "diff": comment_diff(lines, at, anchor, f"burst {i}"), "parent": 0,
+                 "specialist": "bench"})["id"] for i in range(count)]
+    done = [wait_trial(api, trial_id, poll=0.05) for trial_id in ids]
+    assert all(t["label"] in ("DISCARD", "KEEP") for t in done), [t["label"] for t in done]
+    first = min(done, key=lambda t: t["startedAt"])
+    last = max(done, key=lambda t: t["finishedAt"])
+    return count / seconds_between(first["startedAt"], last["finishedAt"]) * 60
+
+
 def main():
+    tree = tempfile.mkdtemp()
+    shutil.copytree("environments/digits/recipe", tree, dirs_exist_ok=True)
+    lines = open(os.path.join(tree, "train.py")).read().split("\n")
+    anchor = "VALIDATION_FRACTION = 0.1"
+    at = lines.index(anchor)
+    count = int(os.environ.get("BENCH_BURST", "40"))
     with private_server() as api:
-        campaign = call(api, "/campaigns", {"environment": "digits", "name": "overhead benchmark"})["id"]
-        wait_trial(api, call(api, f"/campaigns/{campaign}/trials/0")["id"])
+        campaign = digits_campaign(api, "overhead benchmark")
         tag = call(api, "/environments/digits")["contentHash"][:12]
         recipe_image, scorer_image = f"empiric-env/digits:recipe-{tag}", f"empiric-env/digits:scorer-{tag}"
-        tree = tempfile.mkdtemp()
-        shutil.copytree("environments/digits/recipe", tree, dirs_exist_ok=True)
-        lines = open(os.path.join(tree, "train.py")).read().split("\n")
-        anchor = "VALIDATION_FRACTION = 0.1"
-        at = lines.index(anchor)
         bare, evaluation, latency = [], [], []
         for i in range(RUNS):
             bare.append(bare_pair(recipe_image, scorer_image, tree))
-            before, after = lines[at - 3:at], lines[at + 1:at + 4]
-            diff = ("diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n"
-                    f"@@ -{at - 2},7 +{at - 2},7 @@\n" + "\n".join(
-                        [" " + l for l in before] + ["-" + anchor, f"+{anchor}  # round {i}"] +
-                        [" " + l for l in after]) + "\n")
-            trial = call(api, f"/campaigns/{campaign}/trials",
-                         {"hypothesis": f"benchmark round {i}", "diff": diff, "parent": 0, "specialist": "bench"})
+            trial = call(api, f"/campaigns/{campaign}/trials", {"hypothesis": f"benchmark round {i}",
+                         "diff": comment_diff(lines, at, anchor, f"round {i}"), "parent": 0, "specialist": "bench"})
             done = wait_trial(api, trial["id"], poll=0.02)
             assert done["label"] in ("DISCARD", "KEEP"), done
             evaluation.append(seconds_between(done["startedAt"], done["finishedAt"]))
@@ -80,6 +105,11 @@ def main():
         print(summary("platform: claim to outcome", evaluation))
         print(summary("platform: submission to outcome", latency))
         print(summary("overhead (platform - bare, same round)", overhead))
+        serial = burst(api, campaign, lines, at, anchor, count)
+    with private_server({"empiric.evaluator.concurrency": 2}) as api:
+        parallel = burst(api, digits_campaign(api, "throughput benchmark"), lines, at, anchor, count)
+    print(f"\nthroughput of {count} digits trials submitted at once (first claim to last outcome): "
+          f"{serial:.0f} trials/min at concurrency 1, {parallel:.0f} trials/min at concurrency 2")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
     public TrialPage run(long campaignId) {
         Parameters parameters = new Parameters();
         NumberPage numbers = numbers(where(campaignId, parameters).toString(), parameters);
-        List<TrialView> items = read(campaignId, numbers.numbers(), Trial.class).stream().map(TrialView::of).toList();
+        List<TrialView> items = read(campaignId, numbers.numbers()).stream().map(TrialView::of).toList();
         return new TrialPage(items, numbers.total(), page, size);
     }
 
@@ -77,18 +77,22 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
         return new NumberPage(numbers, matching.count());
     }
 
-    /** The campaign's trials with these numbers, whole or projected, in this query's order. */
+    /** The campaign's trials with these numbers, whole, in this query's order. */
+    List<Trial> read(long campaignId, List<Integer> numbers) {
+        return numbers.isEmpty() ? List.of() : rows(campaignId, numbers).list();
+    }
+
+    /** The same, each row as a {@code projection}. */
     <T> List<T> read(long campaignId, List<Integer> numbers, Class<T> projection) {
-        if (numbers.isEmpty()) {
-            return List.of();
-        }
+        return numbers.isEmpty() ? List.of() : rows(campaignId, numbers).project(projection).list();
+    }
+
+    private PanacheQuery<Trial> rows(long campaignId, List<Integer> numbers) {
         Parameters parameters = Parameters.with("campaign", campaignId);
         for (int i = 0; i < numbers.size(); i++) {
             parameters.and("n" + i, numbers.get(i));
         }
-        PanacheQuery<Trial> rows = Trial.find(Trials.numbers("", numbers.size()), ordering(), parameters);
-        return projection == Trial.class ? rows.list().stream().map(projection::cast).toList()
-                : rows.project(projection).list();
+        return Trial.find(Trials.numbers("", numbers.size()), ordering(), parameters);
     }
 
     /** The filters as a where clause over one campaign, their values added to {@code parameters}. */
