@@ -5,6 +5,7 @@
 # (the smoke mode CI runs). Data goes to trials/ (EMPIRIC_DATA_DIR changes it), the server's log to
 # <data dir>/server.log. The demo writes with the server's admin token (<data dir>/admin-token, made at its
 # first start). Exits non-zero, with one line saying why, when the demo's baseline gets no score.
+# EMPIRIC_JVM_OPTIONS go to the server's JVM (docs/configuration.md has a measured small-memory set).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
@@ -19,7 +20,8 @@ data="$(mkdir -p "${EMPIRIC_DATA_DIR:-trials}" && cd "${EMPIRIC_DATA_DIR:-trials
 if curl -fs "$base/q/health/live" >/dev/null 2>&1; then
   log "something already answers on port $port; stop it or choose another port with PORT=..."; exit 1
 fi
-"$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar \
+# shellcheck disable=SC2086 # the options are words on purpose
+"$JAVA_HOME/bin/java" ${EMPIRIC_JVM_OPTIONS:-} --add-opens java.base/java.lang=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar \
   >"$data/server.log" 2>&1 &
 server=$!
 # the server's own exit status (143 after SIGTERM) must not become the demo's: errexit applies in traps
