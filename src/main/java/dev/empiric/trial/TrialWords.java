@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * {@code WEIGHT_DECAY} stay whole), each also indexed by its parts ({@code weight}, {@code decay});
  * a search word matches every indexed word it begins. Searching is then a range scan of an index,
  * whatever the campaign's size, where {@code like '%text%'} reads every hypothesis. Words are written
- * with the trial, in its transaction; trials stored before the index existed are indexed at startup.
+ * with the trial, in its transaction; trials stored before the index existed are indexed at the first
+ * start that finds them, once (recorded in {@code store_task}).
  */
 @ApplicationScoped
 public class TrialWords {
@@ -32,6 +34,7 @@ public class TrialWords {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]+(?:[.\\-][\\p{L}\\p{N}_]+)*");
     private static final Pattern PART = Pattern.compile("[._\\-]+");
     private static final int BACKFILL_BATCH = 500;
+    private static final String BACKFILL_TASK = "trial-words-backfill";
 
     private final EntityManager em;
 
@@ -113,11 +116,36 @@ public class TrialWords {
     }
 
     void onStart(@Observes StartupEvent event) {
-        Thread.ofPlatform().name("empiric-trial-words").daemon().start(this::backfill);
+        Thread.ofPlatform().name("empiric-trial-words").daemon().start(this::backfillOnce);
     }
 
-    /** Indexes, batch by batch, the trials that have no words yet (those stored before the index existed). */
-    void backfill() {
+    /**
+     * The backfill, unless a start before this one finished it: since the index exists every trial is
+     * indexed as it is written, so once the older trials are done, there is nothing left to look for.
+     */
+    void backfillOnce() {
+        if (!backfilled() && backfill()) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "insert into store_task (name, finished_at) values (?1, ?2)")
+                        .setParameter(1, BACKFILL_TASK).setParameter(2, Instant.now()).executeUpdate());
+            } catch (RuntimeException anotherServerRecordedIt) {
+                LOG.debugf("the backfill was recorded by another server: %s", anotherServerRecordedIt.getMessage());
+            }
+        }
+    }
+
+    boolean backfilled() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from store_task where name = ?1").setParameter(1, BACKFILL_TASK).getSingleResult())
+                .longValue() > 0);
+    }
+
+    /**
+     * Indexes, batch by batch, the trials that have no words yet (those stored before the index existed).
+     * Returns whether it went through to the end.
+     */
+    boolean backfill() {
         try {
             int indexed = 0;
             long after = 0;
@@ -138,8 +166,10 @@ public class TrialWords {
             if (indexed > 0) {
                 LOG.infof("indexed the hypotheses of %d trials for search", indexed);
             }
+            return true;
         } catch (RuntimeException e) {
             LOG.warnf(e, "indexing hypotheses for search failed; search may miss older trials until the next start");
+            return false;
         }
     }
 }
