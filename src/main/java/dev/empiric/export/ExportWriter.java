@@ -7,7 +7,6 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -19,18 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.NullProgressMonitor;
@@ -44,8 +36,7 @@ import org.eclipse.jgit.transport.BundleWriter;
  * the server, by running the {@code verify.py} inside it (docs/audit.md describes every file).
  *
  * <p>It streams. Trials are read once, in number order, and each one's diff, log and proposer view
- * go into the zip as they come (deflated on the machine's other cores while the records go on); the
- * record lines are spooled to a temporary file (the zip can only
+ * go straight into the zip; the record lines are spooled to a temporary file (the zip can only
  * write one entry at a time) and the paper's views re-read the few rows they print from there. What
  * stays in memory per trial is a skeleton of a few dozen bytes (number, parent, score, commit id).
  *
@@ -114,12 +105,6 @@ public final class ExportWriter {
             }
             records.finishWriting();
             treeTails.finishWriting();
-            if (!commits.isEmpty() && repository == null) {
-                throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
-            }
-            // The bundle is packed on another core, into a spool file, while the events and views are written.
-            Future<Path> bundle = commits.isEmpty() ? null : zip.inBackground("repo.bundle",
-                    () -> writeBundle(repository, committed, commits, spool.resolve("repo.bundle")));
             zip.copy("trials.jsonl", records.file);
 
             EventChain events = new EventChain();
@@ -132,9 +117,18 @@ public final class ExportWriter {
             zip.close("events.jsonl");
             writeViews(source, viewsNamed, zip);
 
-            if (bundle != null) {
+            if (!commits.isEmpty()) {
+                if (repository == null) {
+                    throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
+                }
+                BundleWriter bundle = new BundleWriter(repository);
+                bundle.setPackConfig(packConfig(repository));
+                for (int i = 0; i < commits.size(); i++) {
+                    bundle.include("refs/trials/" + committed.get(i), commits.get(i));
+                }
                 zip.level(Deflater.NO_COMPRESSION); // a pack is compressed already
-                zip.copy("repo.bundle", ZipExport.await(bundle, "repo.bundle"));
+                bundle.writeBundle(NullProgressMonitor.INSTANCE, zip.open("repo.bundle"));
+                zip.close("repo.bundle");
                 zip.level(Deflater.BEST_SPEED);
             }
 
@@ -160,20 +154,6 @@ public final class ExportWriter {
         } finally {
             deleteTree(spool);
         }
-    }
-
-    /** {@code repo.bundle}: the trials' commits under {@code refs/trials/<number>}, written to {@code file}. */
-    private static Path writeBundle(Repository repository, List<Integer> committed, List<ObjectId> commits, Path file)
-            throws IOException {
-        BundleWriter bundle = new BundleWriter(repository);
-        bundle.setPackConfig(packConfig(repository));
-        for (int i = 0; i < commits.size(); i++) {
-            bundle.include("refs/trials/" + committed.get(i), commits.get(i));
-        }
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            bundle.writeBundle(NullProgressMonitor.INSTANCE, out);
-        }
-        return file;
     }
 
     /** {@code views/<sha256>.md}: each view the records name, once, checked against its name. */
@@ -413,29 +393,12 @@ public final class ExportWriter {
         }
     }
 
-    /**
-     * The zip being written: every entry under one folder, hashed into the manifest as it goes. The
-     * trials' files (diffs, logs, views: most of an export's bytes) are deflated on the machine's other
-     * cores while this thread goes on with the records; they are written in the order they were given,
-     * at most {@link #MAX_PENDING} behind, so memory stays bounded.
-     */
+    /** The zip being written: every entry under one folder, hashed into the manifest as it goes. */
     private static final class ZipExport implements AutoCloseable {
-
-        private static final int MAX_PENDING = 256;
-        private static final ThreadLocal<Deflater> DEFLATER =
-                ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED, true));
-
-        private record Pending(String path, String sha, Future<StreamingZip.Deflated> deflated) {}
-
         private final StreamingZip zip;
         private final String root;
         private final Path manifestSpool;
         private final Writer manifest;
-        private final ExecutorService deflaters = Executors.newFixedThreadPool(
-                Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
-                Thread.ofPlatform().name("empiric-export-deflate-", 0).daemon().factory());
-        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-        private final List<Future<?>> background = new ArrayList<>();
         private HashingStream current;
         private boolean firstInManifest = true;
 
@@ -451,7 +414,6 @@ public final class ExportWriter {
         }
 
         OutputStream open(String path) throws IOException {
-            writePending(0);
             current = new HashingStream(zip.putNextEntry(root + path));
             return current;
         }
@@ -472,49 +434,11 @@ public final class ExportWriter {
             close(path);
         }
 
-        /** Makes the file at {@code path} on a thread of its own; stopped if the zip is closed before it is used. */
-        <T> Future<T> inBackground(String path, Callable<T> work) {
-            FutureTask<T> task = new FutureTask<>(work);
-            background.add(task);
-            Thread.ofPlatform().name("empiric-export-" + path).daemon().start(task);
-            return task;
-        }
-
-        /** A file whose hash is known already: deflated on another core, written in its turn. */
+        /** A file whose hash is known already. */
         void putHashed(String path, byte[] bytes, String sha) throws IOException {
-            pending.add(new Pending(path, sha, deflaters.submit(() -> StreamingZip.deflate(bytes, DEFLATER.get()))));
-            writePending(MAX_PENDING);
-        }
-
-        /** Writes the files deflated so far, in order, and waits for more while over {@code atMost} are pending. */
-        private void writePending(int atMost) throws IOException {
-            while (!pending.isEmpty() && (pending.size() > atMost || pending.peek().deflated().isDone())) {
-                Pending next = pending.poll();
-                zip.putDeflated(root + next.path(), deflated(next));
-                listed(next.path(), next.sha());
-            }
-        }
-
-        private static StreamingZip.Deflated deflated(Pending file) throws IOException {
-            return await(file.deflated(), file.path());
-        }
-
-        /** The result of work done on another thread for the file at {@code path}, its failure rethrown here. */
-        static <T> T await(Future<T> work, String path) throws IOException {
-            try {
-                return work.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while making " + path);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("making " + path + " failed", e.getCause());
-            }
+            zip.putNextEntry(root + path).write(bytes);
+            zip.closeEntry();
+            listed(path, sha);
         }
 
         void copy(String path, Path file) throws IOException {
@@ -524,7 +448,6 @@ public final class ExportWriter {
 
         /** MANIFEST.json: the SHA-256 of every other file, in the order they were written. */
         void writeManifest() throws IOException {
-            writePending(0);
             manifest.close();
             OutputStream entry = zip.putNextEntry(root + MANIFEST);
             entry.write("{\"format\":\"empiric-manifest/1\",\"files\":{\n".getBytes(StandardCharsets.UTF_8));
@@ -543,8 +466,6 @@ public final class ExportWriter {
 
         @Override
         public void close() throws IOException {
-            deflaters.shutdownNow();
-            background.forEach(work -> work.cancel(true));
             manifest.close();
             zip.close();
         }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -20,8 +19,7 @@ import java.util.zip.Deflater;
  * This writer appends each entry's central directory record to a spool file instead and copies it
  * out at the end.
  *
- * <p>Entries are deflated as they are written, or beforehand on any thread ({@link #deflate}, then
- * {@link #putDeflated}), or stored in deflate's uncompressed blocks at level 0, with sizes and
+ * <p>Entries are deflated (or stored in deflate's uncompressed blocks at level 0), with sizes and
  * CRC in a data descriptor after the data (general purpose flag bit 3) and UTF-8 names (bit 11).
  * ZIP64 end records are written when there are 65,535 entries or more, or the archive passes 4 GiB;
  * a single entry must stay under 4 GiB.
@@ -56,57 +54,13 @@ final class StreamingZip implements AutoCloseable {
         deflater.setLevel(level);
     }
 
-    /** A file deflated beforehand, on any thread ({@link #deflate}), ready to be copied in as an entry. */
-    record Deflated(byte[] data, int length, long crc, long size) {}
-
-    /**
-     * Raw-deflates {@code bytes} with {@code deflater} (reset first; one per thread, as a Deflater is not
-     * thread-safe), so that the costly part of an entry can be done away from the thread writing the zip.
-     */
-    static Deflated deflate(byte[] bytes, Deflater deflater) {
-        deflater.reset();
-        deflater.setInput(bytes);
-        deflater.finish();
-        byte[] data = new byte[Math.max(64, bytes.length / 2)];
-        int length = 0;
-        while (!deflater.finished()) {
-            if (length == data.length) {
-                data = Arrays.copyOf(data, data.length * 2);
-            }
-            length += deflater.deflate(data, length, data.length - length);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        return new Deflated(data, length, crc.getValue(), bytes.length);
-    }
-
-    /** Writes a whole entry from a file deflated beforehand. */
-    void putDeflated(String name, Deflated file) throws IOException {
-        Entry entry = header(name);
-        out.write(file.data(), 0, file.length());
-        end(entry, file.crc(), file.length(), file.size());
-    }
-
     /** Starts an entry; write its bytes to the returned stream, then {@link #closeEntry()}. */
     OutputStream putNextEntry(String name) throws IOException {
-        current = header(name);
-        deflater.reset();
-        return current;
-    }
-
-    void closeEntry() throws IOException {
-        Entry entry = current;
-        entry.finish();
-        current = null;
-        end(entry, entry.crc.getValue(), entry.compressed, entry.size);
-    }
-
-    private Entry header(String name) throws IOException {
         if (current != null) {
             throw new IllegalStateException("entry " + current.name + " is still open");
         }
         byte[] encoded = name.getBytes(StandardCharsets.UTF_8);
-        Entry entry = new Entry(name, encoded, out.count);
+        current = new Entry(name, encoded, out.count);
         writeInt(out, 0x04034b50);
         writeShort(out, 20); // version needed: 2.0, deflate
         writeShort(out, 0x0808); // sizes in a data descriptor; UTF-8 name
@@ -119,18 +73,21 @@ final class StreamingZip implements AutoCloseable {
         writeShort(out, encoded.length);
         writeShort(out, 0);
         out.write(encoded);
-        return entry;
+        deflater.reset();
+        return current;
     }
 
-    /** The data descriptor after an entry's data, and its record in the central directory. */
-    private void end(Entry entry, long crc, long compressed, long size) throws IOException {
-        if (compressed > MAX_32 || size > MAX_32) {
+    void closeEntry() throws IOException {
+        Entry entry = current;
+        entry.finish();
+        current = null;
+        if (entry.compressed > MAX_32 || entry.size > MAX_32) {
             throw new IOException(entry.name + " is 4 GiB or more; an export entry must be smaller");
         }
         writeInt(out, 0x08074b50);
-        writeInt(out, (int) crc);
-        writeInt(out, (int) compressed);
-        writeInt(out, (int) size);
+        writeInt(out, (int) entry.crc.getValue());
+        writeInt(out, (int) entry.compressed);
+        writeInt(out, (int) entry.size);
 
         boolean farOffset = entry.offset >= MAX_32;
         writeInt(directory, 0x02014b50);
@@ -140,9 +97,9 @@ final class StreamingZip implements AutoCloseable {
         writeShort(directory, 8);
         writeShort(directory, dosTime);
         writeShort(directory, dosDate);
-        writeInt(directory, (int) crc);
-        writeInt(directory, (int) compressed);
-        writeInt(directory, (int) size);
+        writeInt(directory, (int) entry.crc.getValue());
+        writeInt(directory, (int) entry.compressed);
+        writeInt(directory, (int) entry.size);
         writeShort(directory, entry.encodedName.length);
         writeShort(directory, farOffset ? 12 : 0); // extra
         writeShort(directory, 0); // comment

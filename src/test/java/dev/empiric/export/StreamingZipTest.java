@@ -38,9 +38,6 @@ class StreamingZipTest {
             zip.closeEntry();
             zip.putNextEntry("export/views/\u00e9t\u00e9.md").write("caf\u00e9\n".repeat(1000).getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
-            // deflated beforehand (as the export does on other cores), with an output buffer that must grow
-            zip.putDeflated("export/logs/1.log", StreamingZip.deflate(random, new Deflater(Deflater.BEST_SPEED, true)));
-            zip.putDeflated("export/logs/2.log", StreamingZip.deflate(new byte[0], new Deflater(Deflater.BEST_SPEED, true)));
             zip.level(Deflater.NO_COMPRESSION);
             zip.putNextEntry("export/repo.bundle").write(random);
             zip.closeEntry();
@@ -50,9 +47,7 @@ class StreamingZipTest {
         }
         assertFalse(Files.exists(temp.resolve("cd")), "the central directory spool is removed");
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            assertEquals(6, zip.size());
-            assertTrue(java.util.Arrays.equals(random, zip.getInputStream(zip.getEntry("export/logs/1.log")).readAllBytes()));
-            assertEquals(0, zip.getInputStream(zip.getEntry("export/logs/2.log")).readAllBytes().length);
+            assertEquals(4, zip.size());
             assertEquals("{\"number\":0}\n", new String(zip.getInputStream(zip.getEntry("export/trials.jsonl")).readAllBytes(),
                     StandardCharsets.UTF_8));
             assertEquals("caf\u00e9\n".repeat(1000), new String(zip.getInputStream(
@@ -65,7 +60,7 @@ class StreamingZipTest {
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; count++) {
                 in.readAllBytes();
             }
-            assertEquals(6, count);
+            assertEquals(4, count);
         }
         assertEquals("", run("/usr/bin/python3", "-c", "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]);"
                 + " print(z.testzip() or '', end='')", file.toString()));
