@@ -152,6 +152,7 @@ class SeedRun {
         Sandbox.Result checked = sandbox.exec(keeper, preflight.command(), environment(0, preflight.limits().cpus()),
                 RECIPE, Duration.ofSeconds(preflight.limits().seconds()), logTailBytes, labels);
         log(job, "preflight", checked);
+        requireEngine(keeper, checked, "preflight");
         if (checked.timedOut() || checked.exitCode() != 0) {
             return Optional.of(Measurement.failed(Label.PREFLIGHT_FAILED, "preflight "
                     + String.join(" ", preflight.command()) + (checked.timedOut() ? " timed out" : " exited with "
