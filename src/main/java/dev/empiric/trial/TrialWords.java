@@ -122,16 +122,26 @@ public class TrialWords {
     /**
      * The backfill, unless a start before this one finished it: since the index exists every trial is
      * indexed as it is written, so once the older trials are done, there is nothing left to look for.
+     * It runs on a thread of its own at start, so a store that is not answering yet ends it with one
+     * warning, and the next start tries again.
      */
     void backfillOnce() {
-        if (!backfilled() && backfill()) {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "insert into store_task (name, finished_at) values (?1, ?2)")
-                        .setParameter(1, BACKFILL_TASK).setParameter(2, Instant.now()).executeUpdate());
-            } catch (RuntimeException anotherServerRecordedIt) {
-                LOG.debugf("the backfill was recorded by another server: %s", anotherServerRecordedIt.getMessage());
+        try {
+            if (backfilled()) {
+                return;
             }
+            backfill();
+        } catch (RuntimeException e) {
+            LOG.warnf("indexing hypotheses for search failed (%s); search may miss older trials until the next start",
+                    e.getMessage());
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                    "insert into store_task (name, finished_at) values (?1, ?2)")
+                    .setParameter(1, BACKFILL_TASK).setParameter(2, Instant.now()).executeUpdate());
+        } catch (RuntimeException anotherServerRecordedIt) {
+            LOG.debugf("the backfill was recorded by another server: %s", anotherServerRecordedIt.getMessage());
         }
     }
 
@@ -141,35 +151,26 @@ public class TrialWords {
                 .longValue() > 0);
     }
 
-    /**
-     * Indexes, batch by batch, the trials that have no words yet (those stored before the index existed).
-     * Returns whether it went through to the end.
-     */
-    boolean backfill() {
-        try {
-            int indexed = 0;
-            long after = 0;
-            while (true) {
-                long from = after;
-                List<Object[]> batch = QuarkusTransaction.requiringNew().call(() -> {
-                    List<Object[]> trials = em.createNamedQuery(Trial.WITHOUT_WORDS, Object[].class)
-                            .setParameter("after", from).setMaxResults(BACKFILL_BATCH).getResultList();
-                    trials.forEach(row -> index((Long) row[0], (Long) row[1], (Integer) row[2], (String) row[3]));
-                    return trials;
-                });
-                if (batch.isEmpty()) {
-                    break;
-                }
-                indexed += batch.size();
-                after = (Long) batch.getLast()[0];
+    /** Indexes, batch by batch, the trials that have no words yet (those stored before the index existed). */
+    void backfill() {
+        int indexed = 0;
+        long after = 0;
+        while (true) {
+            long from = after;
+            List<Object[]> batch = QuarkusTransaction.requiringNew().call(() -> {
+                List<Object[]> trials = em.createNamedQuery(Trial.WITHOUT_WORDS, Object[].class)
+                        .setParameter("after", from).setMaxResults(BACKFILL_BATCH).getResultList();
+                trials.forEach(row -> index((Long) row[0], (Long) row[1], (Integer) row[2], (String) row[3]));
+                return trials;
+            });
+            if (batch.isEmpty()) {
+                break;
             }
-            if (indexed > 0) {
-                LOG.infof("indexed the hypotheses of %d trials for search", indexed);
-            }
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "indexing hypotheses for search failed; search may miss older trials until the next start");
-            return false;
+            indexed += batch.size();
+            after = (Long) batch.getLast()[0];
+        }
+        if (indexed > 0) {
+            LOG.infof("indexed the hypotheses of %d trials for search", indexed);
         }
     }
 }
