@@ -1,5 +1,6 @@
 package dev.empiric.export;
 
+import dev.empiric.FileTrees;
 import dev.empiric.Sha256;
 import dev.empiric.campaign.EventLog;
 import dev.empiric.environment.EnvironmentSpec.Goal;
@@ -58,16 +59,24 @@ public final class ExportBenchmark {
         boolean verify = Arrays.asList(args).contains("--verify");
         boolean once = Arrays.asList(args).contains("--once");
         Path root = Files.createTempDirectory("empiric-export-bench-");
+        try {
+            measure(root, trials, verify, once, Arrays.asList(args).contains("--loose"));
+        } finally {
+            FileTrees.delete(root); // its repository and zips: 45 MB or more per run
+        }
+    }
+
+    private static void measure(Path root, int trials, boolean verify, boolean once, boolean loose) throws Exception {
         System.out.printf("building a campaign of %,d trials with one commit each under %s%n", trials, root);
         long setup = System.nanoTime();
         Campaign campaign = Campaign.build(root, trials);
         System.out.printf("  setup: %.1f s (not measured)%n", (System.nanoTime() - setup) / 1e9);
-        if (!Arrays.asList(args).contains("--loose")) {
+        if (!loose) {
             // As the server keeps a campaign's repository (RepositoryPacker: packed every 500 trials).
             long packing = System.nanoTime();
-            long loose = GitTrialStore.repack((FileRepository) campaign.repository);
+            long packed = GitTrialStore.repack((FileRepository) campaign.repository);
             System.out.printf("  packed %,d loose objects in %.1f s (not measured; the server does it in the"
-                    + " background)%n", loose, (System.nanoTime() - packing) / 1e9);
+                    + " background)%n", packed, (System.nanoTime() - packing) / 1e9);
         }
         SigningKey key = SigningKey.loadOrCreate(root.resolve("keys"));
         ExportWriter writer = new ExportWriter(key, Clock.systemUTC());
