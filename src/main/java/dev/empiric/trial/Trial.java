@@ -17,12 +17,12 @@ import java.time.Instant;
 /**
  * One trial: a hypothesis and its diff (committed to the campaign's git repository), and the
  * evaluator-owned outcome. Rows are never deleted; a trial that was refused or failed keeps its
- * record and label, so the trajectory stays complete. Every query over trials is named here and run
- * through {@link Trials}, so there is one place to read (and index) them.
+ * record and label, so the trajectory stays complete. Every query over trials is named here (those
+ * that take a list of trial numbers are built in {@link Trials#numbers}) and run through
+ * {@link Trials}, so there is one place to read (and index) them.
  */
 @Entity
 @NamedQuery(name = Trial.BY_NUMBER, query = "from Trial t where t.campaignId = :campaign and t.number = :number")
-@NamedQuery(name = Trial.BY_NUMBERS, query = "from Trial t where t.campaignId = :campaign and t.number in :numbers")
 @NamedQuery(name = Trial.BY_IDEMPOTENCY_KEY,
         query = "from Trial t where t.campaignId = :campaign and t.idempotencyKey = :key")
 @NamedQuery(name = Trial.CLAIMABLE, query = """
@@ -87,7 +87,6 @@ import java.time.Instant;
 public class Trial extends PanacheEntityBase {
 
     static final String BY_NUMBER = "Trial.byNumber";
-    static final String BY_NUMBERS = "Trial.byNumbers";
     static final String BY_IDEMPOTENCY_KEY = "Trial.byIdempotencyKey";
     static final String CLAIMABLE = "Trial.claimable";
     static final String RUNNING_LEASED_BY = "Trial.runningLeasedBy";

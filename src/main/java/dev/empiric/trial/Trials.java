@@ -84,8 +84,8 @@ public class Trials {
         if (numbers.isEmpty()) {
             return List.of();
         }
-        return em.createNamedQuery(Trial.BY_NUMBERS, Trial.class).setParameter("campaign", campaignId)
-                .setParameter("numbers", numbers).getResultList();
+        return numbered(em.createQuery("from Trial t where " + numbers("t", numbers.size()), Trial.class), campaignId,
+                numbers).getResultList();
     }
 
     public Optional<Trial> byIdempotencyKey(long campaignId, String key) {
