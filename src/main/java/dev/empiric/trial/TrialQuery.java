@@ -136,9 +136,27 @@ public record TrialQuery(List<TrialState> states, List<Label> labels, List<Strin
             throw new InvalidTrialQuery("sort must be one of " + SORTABLE.keySet() + ", optionally prefixed by '-'");
         }
         Sort.Direction direction = descending ? Sort.Direction.Descending : Sort.Direction.Ascending;
-        Sort ordering = Sort.by(column, direction, Sort.NullPrecedence.NULLS_LAST);
+        if (column.equals("number")) {
+            return inIndexOrder(direction);
+        }
         // the number breaks ties; named twice, H2 fails to sort a result it spilled to disk
-        return column.equals("number") ? ordering : ordering.and("number");
+        return Sort.by(column, direction, Sort.NullPrecedence.NULLS_LAST).and("number");
+    }
+
+    /**
+     * Number order, led by the columns the filters fix to one value, in the order of the index that
+     * ends in the number ({@code (campaign_id, label, number)} and the like): H2 reads a page straight
+     * from such an index only when the order names the index's columns from its first, and with no
+     * null ordering of their own. The fixed columns do not change the order; PostgreSQL ignores them.
+     */
+    private Sort inIndexOrder(Sort.Direction direction) {
+        Sort ordering = Sort.by("campaignId", direction);
+        if (labels.size() == 1) {
+            ordering = ordering.and("label", direction);
+        } else if (specialists.size() == 1 && labels.isEmpty()) {
+            ordering = ordering.and("specialist", direction);
+        }
+        return ordering.and("number", direction);
     }
 
     private static <E extends Enum<E>> List<E> parse(List<String> values, Class<E> type, String name) {

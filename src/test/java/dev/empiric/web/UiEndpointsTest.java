@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +106,7 @@ class UiEndpointsTest {
 
     /** A page is chosen by trial numbers, then its rows are read (TrialQuery.numbers): order, filters and totals hold. */
     @Test
+    @Tag("store")
     void trialPagesKeepTheirOrderFiltersAndTotals() {
         long campaign = Api.createCampaign("digits", null);
         for (String specialist : List.of("a", "b", "a", "b", "a")) {
@@ -115,6 +117,13 @@ class UiEndpointsTest {
                 .body("total", equalTo(6)).body("items.number", equalTo(List.of(3, 2)))
                 .body("items[0].hypothesis", equalTo("by a")).body("items[0].specialist", equalTo("a"));
         given().get("/api/campaigns/{id}/trials?specialist=a&label=ILLEGAL_EDIT&sort=-number", campaign).then()
+                .body("total", equalTo(3)).body("items.number", equalTo(List.of(5, 3, 1)));
+        // one label or one specialist: read in the order of the index that ends in the number
+        given().get("/api/campaigns/{id}/trials?label=ILLEGAL_EDIT&size=2", campaign).then()
+                .body("total", equalTo(5)).body("items.number", equalTo(List.of(1, 2)));
+        given().get("/api/campaigns/{id}/trials?label=ILLEGAL_EDIT&sort=-number&size=2&page=1", campaign).then()
+                .body("total", equalTo(5)).body("items.number", equalTo(List.of(3, 2)));
+        given().get("/api/campaigns/{id}/trials?specialist=a&state=FINISHED&sort=-number", campaign).then()
                 .body("total", equalTo(3)).body("items.number", equalTo(List.of(5, 3, 1)));
         given().get("/api/campaigns/{id}/trials?specialist=b&size=1&page=1", campaign).then()
                 .body("total", equalTo(2)).body("items.number", equalTo(List.of(4)));
