@@ -6,9 +6,10 @@ platform: one trial submitted over REST on the same recipe (a one-line comment c
 is identical), timed by the server from claim to outcome and by us from submission to outcome.
 Prints medians and quartiles.
 
-Then the throughput of the cheapest real trials (the same comment change on digits): a burst of
-BENCH_BURST (default 40) trials submitted at once, counted from the first claim to the last outcome,
-at evaluator concurrency 1 (the same server) and 2 (a second server).
+Then throughput: a burst of BENCH_BURST (default 40) trials submitted at once, counted from the
+first claim to the last outcome, at evaluator concurrency 1 and 2, for the cheapest real trials (the
+same comment change on digits) and for trivial ones (the tests' `shell` environment, whose recipe and
+scorer do nothing: what such a trial costs is the platform and the engine alone).
 """
 import json
 import os
@@ -52,25 +53,32 @@ def summary(name, values):
     return f"| {name} | {statistics.median(values):.3f} | {q[0]:.3f} | {q[2]:.3f} | {len(values)} |"
 
 
-def comment_diff(lines, at, anchor, tag):
-    """A diff that appends a comment to one line of train.py: a new recipe doing the same work."""
-    before, after = lines[at - 3:at], lines[at + 1:at + 4]
-    return ("diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n"
-            f"@@ -{at - 2},7 +{at - 2},7 @@\n" + "\n".join(
-                [" " + l for l in before] + ["-" + anchor, f"+{anchor}  # {tag}"] + [" " + l for l in after]) + "\n")
+def comment_diff(path, lines, at, tag):
+    """A diff that appends a comment to line `at` (0-based) of a file: a new recipe doing the same work."""
+    before, after = lines[max(0, at - 3):at], lines[at + 1:at + 4]
+    start, length = at - len(before) + 1, len(before) + 1 + len(after)
+    return (f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+            f"@@ -{start},{length} +{start},{length} @@\n" + "\n".join(
+                [" " + l for l in before] + ["-" + lines[at], f"+{lines[at]}  # {tag}"] + [" " + l for l in after]) + "\n")
 
 
-def digits_campaign(api, name):
-    campaign = call(api, "/campaigns", {"environment": "digits", "name": name})["id"]
+def recipe_edits(recipe_file, anchor):
+    """Comment edits of one line of a recipe file: each a distinct recipe that does the same work."""
+    lines = open(recipe_file).read().splitlines()
+    at = lines.index(anchor)
+    return lambda tag: comment_diff(os.path.basename(recipe_file), lines, at, tag)
+
+
+def measured_campaign(api, environment, name):
+    campaign = call(api, "/campaigns", {"environment": environment, "name": name})["id"]
     wait_trial(api, call(api, f"/campaigns/{campaign}/trials/0")["id"])
     return campaign
 
 
-def burst(api, campaign, lines, at, anchor, count):
+def burst(api, campaign, edit, count):
     """Trials per minute over a burst of `count` trials submitted at once, first claim to last outcome."""
-    ids = [call(api, f"/campaigns/{campaign}/trials",
-                {"hypothesis": f"burst trial {i}", "diff": comment_diff(lines, at, anchor, f"burst {i}"), "parent": 0,
-                 "specialist": "bench"})["id"] for i in range(count)]
+    ids = [call(api, f"/campaigns/{campaign}/trials", {"hypothesis": f"burst trial {i}", "diff": edit(f"burst {i}"),
+                                                       "parent": 0, "specialist": "bench"})["id"] for i in range(count)]
     done = [wait_trial(api, trial_id, poll=0.05) for trial_id in ids]
     assert all(t["label"] in ("DISCARD", "KEEP") for t in done), [t["label"] for t in done]
     first = min(done, key=lambda t: t["startedAt"])
@@ -78,22 +86,29 @@ def burst(api, campaign, lines, at, anchor, count):
     return count / seconds_between(first["startedAt"], last["finishedAt"]) * 60
 
 
+def throughput(environment, edit, count, properties=None):
+    """Bursts at evaluator concurrency 1 and 2, each on a server of its own."""
+    rates = []
+    for concurrency in (1, 2):
+        with private_server({**(properties or {}), "empiric.evaluator.concurrency": concurrency}) as api:
+            rates.append(burst(api, measured_campaign(api, environment, f"throughput at {concurrency}"), edit, count))
+    return rates
+
+
 def main():
     tree = tempfile.mkdtemp()
     shutil.copytree("environments/digits/recipe", tree, dirs_exist_ok=True)
-    lines = open(os.path.join(tree, "train.py")).read().split("\n")
-    anchor = "VALIDATION_FRACTION = 0.1"
-    at = lines.index(anchor)
+    digits_edit = recipe_edits(os.path.join(tree, "train.py"), "VALIDATION_FRACTION = 0.1")
     count = int(os.environ.get("BENCH_BURST", "40"))
     with private_server() as api:
-        campaign = digits_campaign(api, "overhead benchmark")
+        campaign = measured_campaign(api, "digits", "overhead benchmark")
         tag = call(api, "/environments/digits")["contentHash"][:12]
         recipe_image, scorer_image = f"empiric-env/digits:recipe-{tag}", f"empiric-env/digits:scorer-{tag}"
         bare, evaluation, latency = [], [], []
         for i in range(RUNS):
             bare.append(bare_pair(recipe_image, scorer_image, tree))
             trial = call(api, f"/campaigns/{campaign}/trials", {"hypothesis": f"benchmark round {i}",
-                         "diff": comment_diff(lines, at, anchor, f"round {i}"), "parent": 0, "specialist": "bench"})
+                         "diff": digits_edit(f"round {i}"), "parent": 0, "specialist": "bench"})
             done = wait_trial(api, trial["id"], poll=0.02)
             assert done["label"] in ("DISCARD", "KEEP"), done
             evaluation.append(seconds_between(done["startedAt"], done["finishedAt"]))
@@ -105,11 +120,13 @@ def main():
         print(summary("platform: claim to outcome", evaluation))
         print(summary("platform: submission to outcome", latency))
         print(summary("overhead (platform - bare, same round)", overhead))
-        serial = burst(api, campaign, lines, at, anchor, count)
-    with private_server({"empiric.evaluator.concurrency": 2}) as api:
-        parallel = burst(api, digits_campaign(api, "throughput benchmark"), lines, at, anchor, count)
-    print(f"\nthroughput of {count} digits trials submitted at once (first claim to last outcome): "
-          f"{serial:.0f} trials/min at concurrency 1, {parallel:.0f} trials/min at concurrency 2")
+    digits = throughput("digits", digits_edit, count)
+    shell = os.path.abspath("src/test/resources/environments")
+    trivial = throughput("shell", recipe_edits(os.path.join(shell, "shell/recipe/run.sh"), "SLEEP=0"), count,
+                         {"empiric.environments-dir": shell})
+    print(f"\nthroughput of {count} trials submitted at once (first claim to last outcome), trials/min at"
+          f" evaluator concurrency 1 / 2: digits {digits[0]:.0f} / {digits[1]:.0f}, trivial (shell)"
+          f" {trivial[0]:.0f} / {trivial[1]:.0f}")
 
 
 if __name__ == "__main__":
