@@ -80,26 +80,32 @@ class SeedRun {
                 + job.attempt() + (role.tag().isEmpty() ? "" : "-" + role.tag()) + "-s" + seed;
         String output = sandbox.createTmpfsVolume(prefix + "-out", budgets.recipe().outputMb(), labels);
         String result = sandbox.createTmpfsVolume(prefix + "-result", 1, labels);
-        String keeper = null;
+        // Removed once the result is read, off the evaluator's path: the outcome does not wait for them.
+        List<String> containers = new ArrayList<>();
         try {
             // it sleeps no longer than this seed run may take, so a keeper whose server died ends by itself
             Duration lifetime = KEEPER_MARGIN.plusSeconds(budgets.recipe().seconds() + budgets.scoring().seconds());
             if (preflight != null) {
                 lifetime = lifetime.plusSeconds(preflight.limits().seconds());
             }
-            keeper = sandbox.startKeeper(job.environment().recipeImage(), preflight == null ? null : tree.toString(),
-                    RECIPE, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
+            String keeper = sandbox.startKeeper(job.environment().recipeImage(),
+                    preflight == null ? null : tree.toString(), RECIPE,
+                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
                     preflight == null ? KEEPER_LIMITS : limits(preflight.limits()), lifetime, labels);
+            containers.add(keeper);
             if (preflight != null) {
                 Optional<Measurement> failed = preflight(job, keeper, preflight, labels);
                 if (failed.isPresent()) {
                     return new Outcome(null, failed.get());
                 }
             }
-            Sandbox.Result recipe = sandbox.run(new Sandbox.Spec("recipe", job.environment().recipeImage(),
-                    job.environment().spec().recipe().command(), environment(seed, budgets.recipe().cpus()),
-                    RECIPE, tree.toString(), RECIPE, List.of(new Sandbox.Volume(output, OUT, false)),
-                    limits(budgets.recipe()), Duration.ofSeconds(budgets.recipe().seconds()), labels), logTailBytes);
+            Sandbox.Prepared recipeContainer = sandbox.prepare(new Sandbox.Spec("recipe",
+                    job.environment().recipeImage(), job.environment().spec().recipe().command(),
+                    environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
+                    List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
+                    Duration.ofSeconds(budgets.recipe().seconds()), labels));
+            containers.add(recipeContainer.id());
+            Sandbox.Result recipe = sandbox.run(recipeContainer, logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
             Optional<Measurement> recipeFailure = recipeFailure(recipe, seed, budgets);
@@ -110,10 +116,12 @@ class SeedRun {
             List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
             env.add("EMPIRIC_NONCE=" + nonce);
             env.add("EMPIRIC_RESULT=" + RESULT_FILE);
-            Sandbox.Result scoring = sandbox.run(new Sandbox.Spec("scorer", job.environment().scorerImage(),
-                    job.environment().spec().scoring().command(), env, "/", null, null,
-                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
-                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), logTailBytes);
+            Sandbox.Prepared scorerContainer = sandbox.prepare(new Sandbox.Spec("scorer",
+                    job.environment().scorerImage(), job.environment().spec().scoring().command(), env, "/", null,
+                    null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
+                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
+            containers.add(scorerContainer.id());
+            Sandbox.Result scoring = sandbox.run(scorerContainer, logTailBytes);
             log(job, role.description() + "scorer seed " + seed, scoring);
             requireEngine(keeper, scoring, "scorer");
             if (scoring.timedOut()) {
@@ -139,18 +147,15 @@ class SeedRun {
                     + (budgets.artifactIncludesCode() ? codeBytes : 0)));
             return new Outcome(metrics, null);
         } finally {
-            if (keeper != null) {
-                sandbox.remove(keeper);
-            }
-            sandbox.removeVolume(output);
-            sandbox.removeVolume(result);
+            sandbox.removeLater(containers, List.of(output, result));
         }
     }
 
     private Optional<Measurement> preflight(EvaluationJob job, String keeper, Preflight preflight,
             Map<String, String> labels) {
-        Sandbox.Result checked = sandbox.exec(keeper, preflight.command(), environment(0, preflight.limits().cpus()),
-                RECIPE, Duration.ofSeconds(preflight.limits().seconds()), logTailBytes, labels);
+        Sandbox.Result checked = sandbox.startExec(keeper, preflight.command(),
+                environment(0, preflight.limits().cpus()), RECIPE, Duration.ofSeconds(preflight.limits().seconds()),
+                logTailBytes, labels).await();
         log(job, "preflight", checked);
         requireEngine(keeper, checked, "preflight");
         if (checked.timedOut() || checked.exitCode() != 0) {

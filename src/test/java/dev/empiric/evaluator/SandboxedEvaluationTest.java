@@ -75,8 +75,7 @@ class SandboxedEvaluationTest {
 
     @AfterEach
     void noContainerOrVolumeOfOursIsLeft() {
-        assertEquals(List.of(), Containers.of(docker, instance.id()));
-        assertEquals(List.of(), Containers.volumes(docker, instance.id()));
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(20));
     }
 
     /** A diff that inserts {@code code} as the first statements of main(). */
@@ -195,8 +194,9 @@ class SandboxedEvaluationTest {
 
     /**
      * A cancel can land between two containers of an attempt (after its keeper started, before its
-     * recipe): the stopped attempt must not start the next one. Found by ScaleOutIT, where the recipe
-     * of a cancelled trial ran on for 21 s.
+     * recipe): the stopped attempt must not start the next one, even one created before the stop (as a
+     * recipe's is while the preflight runs). Found by ScaleOutIT, where the recipe of a cancelled trial
+     * ran on for 21 s.
      */
     @Test
     void aStoppedAttemptStartsNoFurtherContainer() {
@@ -207,18 +207,40 @@ class SandboxedEvaluationTest {
                 new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(30), labels);
         String keeper = sandbox.startKeeper(image, null, null, List.of(), new Sandbox.Limits(32, 0.1, 8),
                 Duration.ofSeconds(60), labels);
+        Sandbox.Prepared createdBeforeTheStop = sandbox.prepare(quick);
         assertTrue(sandbox.stopTrial(campaign, trial));
         assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "stopping killed the running keeper");
         assertFalse(sandbox.stopTrial(campaign, trial), "a trial is stopped once");
-        assertThrows(AttemptStopped.class, () -> sandbox.run(quick, 1000));
+        assertThrows(AttemptStopped.class, () -> sandbox.start(createdBeforeTheStop));
+        assertEquals("created", docker.inspectContainerCmd(createdBeforeTheStop.id()).exec().getState().getStatus(),
+                "the container created before the stop never started");
+        Sandbox.Prepared createdAfterTheStop = sandbox.prepare(quick);
+        assertThrows(AttemptStopped.class, () -> sandbox.run(createdAfterTheStop, 1000));
         assertThrows(AttemptStopped.class, () -> sandbox.startKeeper(image, null, null, List.of(),
                 new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60), labels));
-        assertThrows(AttemptStopped.class, () -> sandbox.exec(keeper, List.of("true"), List.of(), "/",
+        assertThrows(AttemptStopped.class, () -> sandbox.startExec(keeper, List.of("true"), List.of(), "/",
                 Duration.ofSeconds(10), 1000, labels));
-        sandbox.remove(keeper);
-        assertEquals(List.of(), Containers.of(docker, instance.id()), "a refused container is not left behind");
+        sandbox.removeLater(List.of(keeper, createdBeforeTheStop.id(), createdAfterTheStop.id()), List.of());
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(20));
         sandbox.releaseTrial(campaign, trial);
-        assertEquals(0, sandbox.run(quick, 1000).exitCode(), "a later attempt of the trial runs again");
+        Sandbox.Prepared nextAttempt = sandbox.prepare(quick);
+        assertEquals(0, sandbox.run(nextAttempt, 1000).exitCode(), "a later attempt of the trial runs again");
+        sandbox.remove(nextAttempt.id());
+    }
+
+    /**
+     * Removals run after the outcome, off the evaluator's path; one that fails (here: a volume still
+     * mounted) leaves its containers and volumes to the heartbeat's sweep of strays, never forever.
+     */
+    @Test
+    void whatAFailedRemovalLeavesIsSweptAsAStray() {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        Map<String, String> labels = sandbox.labels(campaign, 999_003); // a trial that no attempt runs
+        String volume = sandbox.createTmpfsVolume("empiric-" + instance.id() + "-stray-test", 1, labels);
+        sandbox.startKeeper(image, null, null, List.of(new Sandbox.Volume(volume, "/kept", true)),
+                new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60), labels);
+        sandbox.removeLater(List.of(), List.of(volume)); // fails: the running keeper mounts it
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(30)); // the heartbeat runs every 5 s
     }
 
     @Test
@@ -247,15 +269,15 @@ class SandboxedEvaluationTest {
         String keeper = sandbox.startKeeper(image, Path.of("environments/digits/recipe").toAbsolutePath().toString(),
                 "/work/recipe", List.of(), new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(60), labels);
         try {
-            Sandbox.Result listed = sandbox.exec(keeper, List.of("ls", "/work/recipe"), List.of(), "/work/recipe",
-                    Duration.ofSeconds(20), 1000, labels);
+            Sandbox.Result listed = sandbox.startExec(keeper, List.of("ls", "/work/recipe"), List.of(),
+                    "/work/recipe", Duration.ofSeconds(20), 1000, labels).await();
             assertEquals(0, listed.exitCode(), listed.output());
             assertFalse(listed.output().isBlank(), "the tree is mounted in the keeper");
-            Sandbox.Result written = sandbox.exec(keeper, List.of("touch", "/work/recipe/planted"), List.of(), "/",
-                    Duration.ofSeconds(20), 1000, labels);
+            Sandbox.Result written = sandbox.startExec(keeper, List.of("touch", "/work/recipe/planted"), List.of(),
+                    "/", Duration.ofSeconds(20), 1000, labels).await();
             assertNotEquals(0, written.exitCode(), "the tree is read-only in the keeper");
-            Sandbox.Result hung = sandbox.exec(keeper, List.of("sleep", "60"), List.of(), "/", Duration.ofSeconds(1),
-                    1000, labels);
+            Sandbox.Result hung = sandbox.startExec(keeper, List.of("sleep", "60"), List.of(), "/",
+                    Duration.ofSeconds(1), 1000, labels).await();
             assertTrue(hung.timedOut(), hung.exitCode() + " after " + hung.seconds() + " s: " + hung.output());
             assertTrue(hung.seconds() < 10, "killed at its deadline, not when it ended: " + hung.seconds());
             assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "the keeper was killed with it");

@@ -5,6 +5,8 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,5 +44,25 @@ public final class Containers {
         var volumes = docker.listVolumesCmd().withFilter("label", List.of("empiric.instance=" + instanceId)).exec()
                 .getVolumes();
         return volumes == null ? List.of() : volumes.stream().map(volume -> volume.getName()).toList();
+    }
+
+    /**
+     * Waits until the instance has neither containers nor volumes: a finished seed run's are removed
+     * shortly after its outcome, off the evaluator's path.
+     */
+    public static void awaitNoneLeft(DockerClient docker, String instanceId, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (!of(docker, instanceId).isEmpty() || !volumes(docker, instanceId).isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("left after " + patience + ": containers " + of(docker, instanceId)
+                        + ", volumes " + volumes(docker, instanceId));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 }
