@@ -23,6 +23,10 @@ import java.util.Optional;
  * share a size-capped tmpfs volume that an idle keeper container holds between them (a tmpfs volume
  * loses its content when nothing mounts it); the server reads the result through the keeper. The
  * scorer alone is given a fresh nonce, and only a result file stamped with it counts.
+ *
+ * <p>Each run's container is created while the step before it runs (the recipe's during the
+ * preflight, the scorer's during the recipe), so that only its start is left on the way; it starts
+ * only once that step passed. Everything is removed after the result was read, off the way too.
  */
 @ApplicationScoped
 class SeedRun {
@@ -93,34 +97,40 @@ class SeedRun {
                     List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
                     preflight == null ? KEEPER_LIMITS : limits(preflight.limits()), lifetime, labels);
             containers.add(keeper);
-            if (preflight != null) {
-                Optional<Measurement> failed = preflight(job, keeper, preflight, labels);
-                if (failed.isPresent()) {
-                    return new Outcome(null, failed.get());
-                }
-            }
+            Sandbox.Exec check = preflight == null ? null : sandbox.startExec(keeper, preflight.command(),
+                    environment(0, preflight.limits().cpus()), RECIPE, Duration.ofSeconds(preflight.limits().seconds()),
+                    logTailBytes, labels);
+            // created while the preflight runs; started only once it passed
             Sandbox.Prepared recipeContainer = sandbox.prepare(new Sandbox.Spec("recipe",
                     job.environment().recipeImage(), job.environment().spec().recipe().command(),
                     environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
                     List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
                     Duration.ofSeconds(budgets.recipe().seconds()), labels));
             containers.add(recipeContainer.id());
-            Sandbox.Result recipe = sandbox.run(recipeContainer, logTailBytes);
+            if (check != null) {
+                Optional<Measurement> failed = preflightFailure(job, keeper, preflight, check.await());
+                if (failed.isPresent()) {
+                    return new Outcome(null, failed.get());
+                }
+            }
+            Sandbox.Running recipeRun = sandbox.start(recipeContainer);
+            String nonce = HexFormat.of().formatHex(random.generateSeed(16));
+            List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
+            env.add("EMPIRIC_NONCE=" + nonce);
+            env.add("EMPIRIC_RESULT=" + RESULT_FILE);
+            // created while the recipe runs; started only once the recipe ended, on its final output
+            Sandbox.Prepared scorerContainer = sandbox.prepare(new Sandbox.Spec("scorer",
+                    job.environment().scorerImage(), job.environment().spec().scoring().command(), env, "/", null,
+                    null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
+                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
+            containers.add(scorerContainer.id());
+            Sandbox.Result recipe = sandbox.finish(recipeRun, logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
             Optional<Measurement> recipeFailure = recipeFailure(recipe, seed, budgets);
             if (recipeFailure.isPresent()) {
                 return new Outcome(null, recipeFailure.get());
             }
-            String nonce = HexFormat.of().formatHex(random.generateSeed(16));
-            List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
-            env.add("EMPIRIC_NONCE=" + nonce);
-            env.add("EMPIRIC_RESULT=" + RESULT_FILE);
-            Sandbox.Prepared scorerContainer = sandbox.prepare(new Sandbox.Spec("scorer",
-                    job.environment().scorerImage(), job.environment().spec().scoring().command(), env, "/", null,
-                    null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
-                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
-            containers.add(scorerContainer.id());
             Sandbox.Result scoring = sandbox.run(scorerContainer, logTailBytes);
             log(job, role.description() + "scorer seed " + seed, scoring);
             requireEngine(keeper, scoring, "scorer");
@@ -151,11 +161,8 @@ class SeedRun {
         }
     }
 
-    private Optional<Measurement> preflight(EvaluationJob job, String keeper, Preflight preflight,
-            Map<String, String> labels) {
-        Sandbox.Result checked = sandbox.startExec(keeper, preflight.command(),
-                environment(0, preflight.limits().cpus()), RECIPE, Duration.ofSeconds(preflight.limits().seconds()),
-                logTailBytes, labels).await();
+    private Optional<Measurement> preflightFailure(EvaluationJob job, String keeper, Preflight preflight,
+            Sandbox.Result checked) {
         log(job, "preflight", checked);
         requireEngine(keeper, checked, "preflight");
         if (checked.timedOut() || checked.exitCode() != 0) {

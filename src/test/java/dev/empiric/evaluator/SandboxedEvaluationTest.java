@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
 import dev.empiric.EmpiricConfig;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.support.Api;
@@ -25,6 +27,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -244,7 +248,7 @@ class SandboxedEvaluationTest {
     }
 
     @Test
-    void aSyntaxErrorFailsPreflightBeforeAnyRun() {
+    void aSyntaxErrorFailsPreflightBeforeAnyRun() throws InterruptedException {
         JsonPath trial = Api.run(campaign, "broken syntax", Diffs.digits("EPOCHS = 10", "EPOCHS = = 10"));
         assertEquals("PREFLIGHT_FAILED", trial.getString("label"));
         assertTrue(trial.getString("notes").contains("SyntaxError"), trial.getString("notes"));
@@ -252,6 +256,26 @@ class SandboxedEvaluationTest {
         String log = Api.log(trial.getLong("id"));
         assertTrue(log.contains("preflight: exit 1"), log);
         assertFalse(log.contains("recipe seed"), "no recipe ran:\n" + log);
+        List<String> recipeEvents = containerEvents(trial.getInt("number"), "recipe",
+                Instant.parse(trial.getString("startedAt")));
+        assertTrue(recipeEvents.contains("create"), "its container was created while the preflight ran: " + recipeEvents);
+        assertFalse(recipeEvents.contains("start"), "and never started: " + recipeEvents);
+    }
+
+    /** What the engine reported about one role's containers of a trial of this campaign since then. */
+    private List<String> containerEvents(int number, String role, Instant since) throws InterruptedException {
+        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, number));
+        labels.put("empiric.role", role);
+        List<String> actions = new CopyOnWriteArrayList<>();
+        docker.eventsCmd().withSince(Long.toString(since.getEpochSecond() - 1))
+                .withUntil(Long.toString(Instant.now().getEpochSecond() + 1)).withLabelFilter(labels)
+                .exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onNext(Event event) {
+                        actions.add(event.getAction());
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+        return actions;
     }
 
     /**

@@ -32,10 +32,23 @@ public final class Containers {
 
     /** Ids of the instance's containers of one trial, running or not. */
     public static List<String> ofTrial(DockerClient docker, String instanceId, long campaign, int number) {
+        return ofTrial(docker, instanceId, campaign, number, true);
+    }
+
+    /**
+     * Ids of the instance's running containers of one trial: a container is created while the step
+     * before it runs (the recipe's during the preflight), so being there does not mean it runs.
+     */
+    public static List<String> runningOfTrial(DockerClient docker, String instanceId, long campaign, int number) {
+        return ofTrial(docker, instanceId, campaign, number, false);
+    }
+
+    private static List<String> ofTrial(DockerClient docker, String instanceId, long campaign, int number,
+            boolean showAll) {
         Map<String, String> labels = new HashMap<>(Map.of("empiric.instance", instanceId));
         labels.put("empiric.campaign", Long.toString(campaign));
         labels.put("empiric.trial", Integer.toString(number));
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+        return docker.listContainersCmd().withShowAll(showAll).withLabelFilter(labels).exec().stream()
                 .map(Container::getId).toList();
     }
 
