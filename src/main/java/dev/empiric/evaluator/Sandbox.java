@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.jboss.logging.Logger;
 
 /**
@@ -317,34 +319,46 @@ public class Sandbox {
         }
     }
 
-    /** Reads one regular file out of a container, at most {@code maxBytes}; links are refused. */
-    public Optional<byte[]> readFile(String containerId, String path, int maxBytes) throws IOException {
-        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
-                TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
-            TarArchiveEntry entry = tar.getNextEntry();
-            if (entry == null || !entry.isFile() || entry.getSize() > maxBytes) {
-                return Optional.empty();
-            }
-            return Optional.of(tar.readNBytes(maxBytes));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
-    }
+    /** What a keeper holds, as {@link #readKept} found it. */
+    public record Kept(Optional<byte[]> result, long outputBytes) {}
 
-    /** Total size of the regular files under {@code path}; links count for nothing. */
-    public long regularFileBytes(String containerId, String path) throws IOException {
-        long total = 0;
-        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
+    /**
+     * Reads, in one archive of the keeper's folder {@code dir}, the file {@code resultFile} (a regular
+     * file of at most {@code maxBytes}; a link or anything larger is refused, never followed) and the
+     * total size of the regular files under {@code outputDir} (links count for nothing), both relative
+     * to {@code dir}. One archive, because each costs the engine a mount of the keeper's volumes.
+     */
+    public Kept readKept(String containerId, String dir, String resultFile, String outputDir, int maxBytes)
+            throws IOException {
+        String root = Path.of(dir).getFileName() + "/"; // the archive names its entries from the folder's own name
+        String resultEntry = root + resultFile;
+        String outputEntries = root + outputDir + "/";
+        Optional<byte[]> result = Optional.empty();
+        long outputBytes = 0;
+        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, dir).exec();
                 TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                if (entry.isFile()) {
-                    total += entry.getSize();
+                if (!isRegularFile(entry)) {
+                    continue;
+                }
+                if (entry.getName().equals(resultEntry)) {
+                    result = entry.getSize() > maxBytes ? Optional.empty() : Optional.of(tar.readNBytes(maxBytes));
+                } else if (entry.getName().startsWith(outputEntries)) {
+                    outputBytes += entry.getSize();
                 }
             }
         } catch (NotFoundException e) {
-            return 0;
+            return new Kept(Optional.empty(), 0);
         }
-        return total;
+        return new Kept(result, outputBytes);
+    }
+
+    /**
+     * Whether a tar entry is a regular file. Not {@link TarArchiveEntry#isFile}: that is true of links
+     * and fifos too, whose entries merely carry no content.
+     */
+    private static boolean isRegularFile(TarArchiveEntry entry) {
+        return entry.getLinkFlag() == TarConstants.LF_NORMAL || entry.getLinkFlag() == TarConstants.LF_OLDNORM;
     }
 
     /** Removes every container and volume this server instance left behind (after a crash). */

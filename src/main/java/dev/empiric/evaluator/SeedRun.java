@@ -34,7 +34,15 @@ class SeedRun {
     private static final String RECIPE = "/work/recipe";
     private static final String OUT = "/work/out";
     private static final String RESULT_DIR = "/result";
-    private static final String RESULT_FILE = RESULT_DIR + "/result.json";
+    private static final String RESULT_NAME = "result.json";
+    private static final String RESULT_FILE = RESULT_DIR + "/" + RESULT_NAME;
+    /**
+     * The keeper holds both volumes under one folder (read-only), so that one archive of it returns
+     * the result and the output's listing.
+     */
+    private static final String KEPT = "/kept";
+    private static final String KEPT_OUT = "out";
+    private static final String KEPT_RESULT = "result";
 
     /** The metrics of one seed's pair of runs, or the measurement that ended the trial. */
     record Outcome(Map<String, Double> metrics, Measurement failure) {}
@@ -94,7 +102,8 @@ class SeedRun {
             }
             String keeper = sandbox.startKeeper(job.environment().recipeImage(),
                     preflight == null ? null : tree.toString(), RECIPE,
-                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
+                    List.of(new Sandbox.Volume(output, KEPT + "/" + KEPT_OUT, true),
+                            new Sandbox.Volume(result, KEPT + "/" + KEPT_RESULT, true)),
                     preflight == null ? KEEPER_LIMITS : limits(preflight.limits()), lifetime, labels);
             containers.add(keeper);
             Sandbox.Exec check = preflight == null ? null : sandbox.startExec(keeper, preflight.command(),
@@ -142,18 +151,19 @@ class SeedRun {
                 return failed(Label.NO_SCORE, "seed " + seed + ": the scorer exited with " + scoring.exitCode() + ": "
                         + lastLine(scoring.output()));
             }
-            Optional<byte[]> file = sandbox.readFile(keeper, RESULT_FILE, ScorerResult.MAX_BYTES);
-            if (file.isEmpty()) {
+            Sandbox.Kept kept = sandbox.readKept(keeper, KEPT, KEPT_RESULT + "/" + RESULT_NAME, KEPT_OUT,
+                    ScorerResult.MAX_BYTES);
+            if (kept.result().isEmpty()) {
                 return failed(Label.NO_SCORE, "seed " + seed + ": the scorer wrote no result file");
             }
-            ScorerResult parsed = ScorerResult.parse(file.get(), nonce);
+            ScorerResult parsed = ScorerResult.parse(kept.result().get(), nonce);
             if (parsed.problem().isPresent()) {
                 return failed(Label.NO_SCORE, "seed " + seed + ": " + parsed.problem().get());
             }
             Map<String, Double> metrics = new LinkedHashMap<>(parsed.metrics());
             metrics.put("recipe_seconds", recipe.seconds());
             metrics.put("scoring_seconds", scoring.seconds());
-            metrics.put(SeedStatistics.ARTIFACT_BYTES, (double) (sandbox.regularFileBytes(keeper, OUT)
+            metrics.put(SeedStatistics.ARTIFACT_BYTES, (double) (kept.outputBytes()
                     + (budgets.artifactIncludesCode() ? codeBytes : 0)));
             return new Outcome(metrics, null);
         } finally {

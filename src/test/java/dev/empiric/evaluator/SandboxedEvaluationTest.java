@@ -21,9 +21,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -309,6 +311,59 @@ class SandboxedEvaluationTest {
             sandbox.remove(keeper);
         }
         assertEquals(List.of(), Containers.of(docker, owner));
+    }
+
+    /**
+     * The result and the output's listing come out of the keeper in one archive: the result only as a
+     * regular file within its limit (a link is refused, never followed), the output's bytes only from
+     * its regular files.
+     */
+    @Test
+    void theKeptResultIsARegularFileWithinItsLimitAndLinksCountForNothing() throws IOException {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        String owner = instance.id() + "-kept-test"; // not this server's: its stray sweep leaves these alone
+        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, 999_004));
+        labels.put(Sandbox.LABEL_INSTANCE, owner);
+        String out = sandbox.createTmpfsVolume("empiric-" + owner + "-out", 1, labels);
+        String result = sandbox.createTmpfsVolume("empiric-" + owner + "-result", 1, labels);
+        List<String> containers = new ArrayList<>();
+        try {
+            containers.add(sandbox.startKeeper(image, null, null, List.of(new Sandbox.Volume(out, "/kept/out", true),
+                    new Sandbox.Volume(result, "/kept/result", true)), new Sandbox.Limits(32, 0.1, 8),
+                    Duration.ofSeconds(60), labels));
+            Sandbox.Kept linked = keptAfter("""
+                    printf 12345 > /work/out/model; ln /work/out/model /work/out/hard; ln -s model /work/out/soft
+                    mkdir /work/out/d; printf 123 > /work/out/d/x; mkfifo /work/out/fifo
+                    ln -s /etc/passwd /result/result.json""",
+                    image, out, result, labels, containers);
+            assertTrue(linked.result().isEmpty(), "a linked result is refused");
+            assertEquals(8, linked.outputBytes(), "regular files only: links and fifos count for nothing");
+            Sandbox.Kept oversized = keptAfter("rm /result/result.json; head -c 70000 /dev/zero > /result/result.json",
+                    image, out, result, labels, containers);
+            assertTrue(oversized.result().isEmpty(), "a result over 64 KiB is refused");
+            Sandbox.Kept regular = keptAfter("printf '{}' > /result/result.json", image, out, result, labels,
+                    containers);
+            assertEquals("{}", new String(regular.result().orElseThrow()));
+        } finally {
+            containers.forEach(sandbox::remove);
+            sandbox.removeVolume(out);
+            sandbox.removeVolume(result);
+        }
+        assertEquals(List.of(), Containers.of(docker, owner));
+        assertEquals(List.of(), Containers.volumes(docker, owner));
+    }
+
+    /** Runs {@code script} on the kept volumes (as the recipe and the scorer would), then reads the keeper. */
+    private Sandbox.Kept keptAfter(String script, String image, String out, String result, Map<String, String> labels,
+            List<String> containers) throws IOException {
+        Sandbox.Prepared writer = sandbox.prepare(new Sandbox.Spec("recipe", image, List.of("sh", "-c", script),
+                List.of(), "/", null, null, List.of(new Sandbox.Volume(out, "/work/out", false),
+                        new Sandbox.Volume(result, "/result", false)), new Sandbox.Limits(64, 0.5, 16),
+                Duration.ofSeconds(30), labels));
+        containers.add(writer.id());
+        Sandbox.Result written = sandbox.run(writer, 1000);
+        assertEquals(0, written.exitCode(), written.output());
+        return sandbox.readKept(containers.getFirst(), "/kept", "result/result.json", "out", ScorerResult.MAX_BYTES);
     }
 
     @Test
