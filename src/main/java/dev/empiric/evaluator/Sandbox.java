@@ -11,10 +11,12 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +46,11 @@ import org.jboss.logging.Logger;
  * start afterwards: an attempt stopped between two containers (after its keeper, before its recipe)
  * must not go on to run the next one. The check is made again once a container has started, so a
  * container started while the trial was being stopped is killed by one side or the other.
+ *
+ * <p>Finished containers and their volumes are removed off the evaluator's path ({@link
+ * #removeLater}): an attempt's outcome does not wait for the engine to tear its containers down.
+ * Whatever such a removal fails to remove carries this server's labels and is removed by the next
+ * stray sweep ({@link #removeStrays}), or at the next start ({@link #removeLeftovers}).
  */
 @ApplicationScoped
 public class Sandbox {
@@ -55,6 +66,12 @@ public class Sandbox {
     private final InstanceIdentity instance;
     /** The {@link #trialKey}s of attempts stopped while they ran; no container of theirs may start. */
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+    /**
+     * One thread: removals run in the order they were handed over, so a volume is removed after the
+     * containers of the same seed run that mount it, even when they were handed over separately.
+     */
+    private final ExecutorService removals = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("empiric-removals").daemon().factory());
 
     Sandbox(DockerClient docker, InstanceIdentity instance) {
         this.docker = docker;
@@ -95,31 +112,54 @@ public class Sandbox {
         return instance.id();
     }
 
-    /** Runs a container to completion or to its deadline, and always removes it. */
-    public Result run(Spec spec, int outputLimitBytes) {
-        String id = create(spec, spec.command(), false);
-        try {
-            start(id, spec.labels());
-            boolean timedOut;
-            try (WaitContainerResultCallback wait = docker.waitContainerCmd(id).start()) {
-                timedOut = !wait.awaitCompletion(spec.budget().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                timedOut = true;
-            }
-            if (timedOut) {
-                kill(id);
-            }
-            InspectContainerResponse.ContainerState state = awaitStopped(id, Duration.ofSeconds(30));
-            double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt());
-            long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
-            return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
-                    output(id, outputLimitBytes));
-        } finally {
-            remove(id);
+    /** A container created for a run and not started yet ({@link #prepare}). */
+    public record Prepared(String id, Spec spec) {}
+
+    /** A started run ({@link #start}); its deadline counts from when the engine had started it. */
+    public record Running(String id, Spec spec, long startedNanos) {}
+
+    /**
+     * Creates the container of a run without starting it, so that its creation can overlap what comes
+     * before its start. The caller removes it ({@link #removeLater}) whether it ran or not.
+     */
+    public Prepared prepare(Spec spec) {
+        return new Prepared(create(spec, spec.command(), false), spec);
+    }
+
+    /** Starts a prepared container, unless its attempt was stopped ({@link AttemptStopped}). */
+    public Running start(Prepared container) {
+        start(container.id(), container.spec().labels());
+        return new Running(container.id(), container.spec(), System.nanoTime());
+    }
+
+    /**
+     * Waits for a run to end or its deadline to pass (then kills it), and reads its state and the tail
+     * of its output. The container is left for the caller to remove.
+     */
+    public Result finish(Running run, int outputLimitBytes) {
+        long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.startedNanos());
+        boolean timedOut;
+        try (WaitContainerResultCallback wait = docker.waitContainerCmd(run.id()).start()) {
+            timedOut = !wait.awaitCompletion(Math.max(0, budgetLeft), TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            timedOut = true;
         }
+        if (timedOut) {
+            kill(run.id());
+        }
+        InspectContainerResponse.ContainerState state = awaitStopped(run.id(), Duration.ofSeconds(30));
+        double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt());
+        long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
+        return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
+                output(run.id(), outputLimitBytes));
+    }
+
+    /** Starts a prepared container and waits for it to end ({@link #finish}). */
+    public Result run(Prepared container, int outputLimitBytes) {
+        return finish(start(container), outputLimitBytes);
     }
 
     /**
@@ -148,39 +188,69 @@ public class Sandbox {
     }
 
     /**
-     * Runs a command in a running keeper as the unprivileged user, under the keeper's limits, to
-     * completion or to its deadline. Docker cannot kill one exec, so at the deadline the whole keeper
-     * is killed (its attempt ends there anyway). The seconds are measured here, from start to end.
+     * Starts a command in a running keeper as the unprivileged user, under the keeper's limits; {@link
+     * Exec#await} waits for it to end or to its deadline, which counts from here. Docker cannot kill
+     * one exec, so at the deadline the whole keeper is killed (its attempt ends there anyway).
      */
-    public Result exec(String keeper, List<String> command, List<String> env, String workingDir, Duration budget,
+    public Exec startExec(String keeper, List<String> command, List<String> env, String workingDir, Duration budget,
             int outputLimitBytes, Map<String, String> labels) {
         refuseIfStopped(labels);
         String exec = docker.execCreateCmd(keeper).withCmd(command.toArray(String[]::new)).withEnv(env)
                 .withWorkingDir(workingDir).withUser(UNPRIVILEGED_USER).withAttachStdout(true).withAttachStderr(true)
                 .exec().getId();
-        BoundedTail tail = new BoundedTail(outputLimitBytes);
-        long started = System.nanoTime();
-        boolean timedOut;
-        try (ResultCallback.Adapter<Frame> callback = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                tail.append(frame.getPayload());
+        return new Exec(keeper, exec, budget, new BoundedTail(outputLimitBytes));
+    }
+
+    /** A command running in a keeper ({@link #startExec}). */
+    public final class Exec {
+
+        private final String keeper;
+        private final String id;
+        private final Duration budget;
+        private final BoundedTail tail;
+        private final long started = System.nanoTime();
+        /** When the command's output ended: its seconds do not depend on when the caller awaits it. */
+        private volatile long ended;
+        private final ResultCallback.Adapter<Frame> output;
+
+        private Exec(String keeper, String id, Duration budget, BoundedTail tail) {
+            this.keeper = keeper;
+            this.id = id;
+            this.budget = budget;
+            this.tail = tail;
+            this.output = docker.execStartCmd(id).exec(new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    tail.append(frame.getPayload());
+                }
+
+                @Override
+                public void onComplete() {
+                    ended = System.nanoTime();
+                    super.onComplete();
+                }
+            });
+        }
+
+        /** Waits for the command to end, or kills the keeper at its deadline. The seconds are measured here. */
+        public Result await() {
+            long budgetLeft = budget.toNanos() - (System.nanoTime() - started);
+            boolean timedOut;
+            try (output) {
+                timedOut = !output.awaitCompletion(Math.max(0, budgetLeft), TimeUnit.NANOSECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                timedOut = true;
             }
-        })) {
-            timedOut = !callback.awaitCompletion(budget.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            timedOut = true;
+            if (timedOut) {
+                kill(keeper);
+                return new Result(-1, true, false, (System.nanoTime() - started) / 1e9, tail.toString());
+            }
+            Long exitCode = docker.inspectExecCmd(id).exec().getExitCodeLong();
+            return new Result(exitCode == null ? -1 : exitCode, false, false, (ended - started) / 1e9, tail.toString());
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        if (timedOut) {
-            kill(keeper);
-            return new Result(-1, true, false, seconds, tail.toString());
-        }
-        Long exitCode = docker.inspectExecCmd(exec).exec().getExitCodeLong();
-        return new Result(exitCode == null ? -1 : exitCode, false, false, seconds, tail.toString());
     }
 
     /** A volume on tmpfs: its size is a hard cap on what a run can write, and it never touches disk. */
@@ -200,6 +270,31 @@ public class Sandbox {
         } catch (RuntimeException e) {
             LOG.warnf("could not remove volume %s: %s", name, e.getMessage());
         }
+    }
+
+    /**
+     * Hands containers that are done with, then the volumes they mount, to the removal thread: the
+     * caller goes on at once. A removal that fails is logged, and what it left is removed as a stray.
+     */
+    public void removeLater(List<String> containers, List<String> volumes) {
+        Runnable removal = () -> {
+            containers.forEach(this::remove);
+            volumes.forEach(this::removeVolume);
+        };
+        try {
+            removals.execute(removal);
+        } catch (RejectedExecutionException stopping) {
+            removal.run(); // the server is stopping: the caller waits, as a clean-up that ran later might not
+        }
+    }
+
+    /**
+     * What is still queued for removal at shutdown was removed by the queue's clean-up ({@link
+     * EvaluationQueue}), or is removed at the next start: both find it by this server's label.
+     */
+    @PreDestroy
+    void stopRemovals() {
+        removals.shutdownNow();
     }
 
     public void remove(String containerId) {
@@ -224,34 +319,46 @@ public class Sandbox {
         }
     }
 
-    /** Reads one regular file out of a container, at most {@code maxBytes}; links are refused. */
-    public Optional<byte[]> readFile(String containerId, String path, int maxBytes) throws IOException {
-        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
-                TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
-            TarArchiveEntry entry = tar.getNextEntry();
-            if (entry == null || !entry.isFile() || entry.getSize() > maxBytes) {
-                return Optional.empty();
-            }
-            return Optional.of(tar.readNBytes(maxBytes));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
-    }
+    /** What a keeper holds, as {@link #readKept} found it. */
+    public record Kept(Optional<byte[]> result, long outputBytes) {}
 
-    /** Total size of the regular files under {@code path}; links count for nothing. */
-    public long regularFileBytes(String containerId, String path) throws IOException {
-        long total = 0;
-        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
+    /**
+     * Reads, in one archive of the keeper's folder {@code dir}, the file {@code resultFile} (a regular
+     * file of at most {@code maxBytes}; a link or anything larger is refused, never followed) and the
+     * total size of the regular files under {@code outputDir} (links count for nothing), both relative
+     * to {@code dir}. One archive, because each costs the engine a mount of the keeper's volumes.
+     */
+    public Kept readKept(String containerId, String dir, String resultFile, String outputDir, int maxBytes)
+            throws IOException {
+        String root = Path.of(dir).getFileName() + "/"; // the archive names its entries from the folder's own name
+        String resultEntry = root + resultFile;
+        String outputEntries = root + outputDir + "/";
+        Optional<byte[]> result = Optional.empty();
+        long outputBytes = 0;
+        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, dir).exec();
                 TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                if (entry.isFile()) {
-                    total += entry.getSize();
+                if (!isRegularFile(entry)) {
+                    continue;
+                }
+                if (entry.getName().equals(resultEntry)) {
+                    result = entry.getSize() > maxBytes ? Optional.empty() : Optional.of(tar.readNBytes(maxBytes));
+                } else if (entry.getName().startsWith(outputEntries)) {
+                    outputBytes += entry.getSize();
                 }
             }
         } catch (NotFoundException e) {
-            return 0;
+            return new Kept(Optional.empty(), 0);
         }
-        return total;
+        return new Kept(result, outputBytes);
+    }
+
+    /**
+     * Whether a tar entry is a regular file. Not {@link TarArchiveEntry#isFile}: that is true of links
+     * and fifos too, whose entries merely carry no content.
+     */
+    private static boolean isRegularFile(TarArchiveEntry entry) {
+        return entry.getLinkFlag() == TarConstants.LF_NORMAL || entry.getLinkFlag() == TarConstants.LF_OLDNORM;
     }
 
     /** Removes every container and volume this server instance left behind (after a crash). */

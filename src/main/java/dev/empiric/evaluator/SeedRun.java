@@ -23,6 +23,10 @@ import java.util.Optional;
  * share a size-capped tmpfs volume that an idle keeper container holds between them (a tmpfs volume
  * loses its content when nothing mounts it); the server reads the result through the keeper. The
  * scorer alone is given a fresh nonce, and only a result file stamped with it counts.
+ *
+ * <p>Each run's container is created while the step before it runs (the recipe's during the
+ * preflight, the scorer's during the recipe), so that only its start is left on the way; it starts
+ * only once that step passed. Everything is removed after the result was read, off the way too.
  */
 @ApplicationScoped
 class SeedRun {
@@ -30,7 +34,15 @@ class SeedRun {
     private static final String RECIPE = "/work/recipe";
     private static final String OUT = "/work/out";
     private static final String RESULT_DIR = "/result";
-    private static final String RESULT_FILE = RESULT_DIR + "/result.json";
+    private static final String RESULT_NAME = "result.json";
+    private static final String RESULT_FILE = RESULT_DIR + "/" + RESULT_NAME;
+    /**
+     * The keeper holds both volumes under one folder (read-only), so that one archive of it returns
+     * the result and the output's listing.
+     */
+    private static final String KEPT = "/kept";
+    private static final String KEPT_OUT = "out";
+    private static final String KEPT_RESULT = "result";
 
     /** The metrics of one seed's pair of runs, or the measurement that ended the trial. */
     record Outcome(Map<String, Double> metrics, Measurement failure) {}
@@ -80,40 +92,55 @@ class SeedRun {
                 + job.attempt() + (role.tag().isEmpty() ? "" : "-" + role.tag()) + "-s" + seed;
         String output = sandbox.createTmpfsVolume(prefix + "-out", budgets.recipe().outputMb(), labels);
         String result = sandbox.createTmpfsVolume(prefix + "-result", 1, labels);
-        String keeper = null;
+        // Removed once the result is read, off the evaluator's path: the outcome does not wait for them.
+        List<String> containers = new ArrayList<>();
         try {
             // it sleeps no longer than this seed run may take, so a keeper whose server died ends by itself
             Duration lifetime = KEEPER_MARGIN.plusSeconds(budgets.recipe().seconds() + budgets.scoring().seconds());
             if (preflight != null) {
                 lifetime = lifetime.plusSeconds(preflight.limits().seconds());
             }
-            keeper = sandbox.startKeeper(job.environment().recipeImage(), preflight == null ? null : tree.toString(),
-                    RECIPE, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, true)),
+            String keeper = sandbox.startKeeper(job.environment().recipeImage(),
+                    preflight == null ? null : tree.toString(), RECIPE,
+                    List.of(new Sandbox.Volume(output, KEPT + "/" + KEPT_OUT, true),
+                            new Sandbox.Volume(result, KEPT + "/" + KEPT_RESULT, true)),
                     preflight == null ? KEEPER_LIMITS : limits(preflight.limits()), lifetime, labels);
-            if (preflight != null) {
-                Optional<Measurement> failed = preflight(job, keeper, preflight, labels);
+            containers.add(keeper);
+            Sandbox.Exec check = preflight == null ? null : sandbox.startExec(keeper, preflight.command(),
+                    environment(0, preflight.limits().cpus()), RECIPE, Duration.ofSeconds(preflight.limits().seconds()),
+                    logTailBytes, labels);
+            // created while the preflight runs; started only once it passed
+            Sandbox.Prepared recipeContainer = sandbox.prepare(new Sandbox.Spec("recipe",
+                    job.environment().recipeImage(), job.environment().spec().recipe().command(),
+                    environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
+                    List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
+                    Duration.ofSeconds(budgets.recipe().seconds()), labels));
+            containers.add(recipeContainer.id());
+            if (check != null) {
+                Optional<Measurement> failed = preflightFailure(job, keeper, preflight, check.await());
                 if (failed.isPresent()) {
                     return new Outcome(null, failed.get());
                 }
             }
-            Sandbox.Result recipe = sandbox.run(new Sandbox.Spec("recipe", job.environment().recipeImage(),
-                    job.environment().spec().recipe().command(), environment(seed, budgets.recipe().cpus()),
-                    RECIPE, tree.toString(), RECIPE, List.of(new Sandbox.Volume(output, OUT, false)),
-                    limits(budgets.recipe()), Duration.ofSeconds(budgets.recipe().seconds()), labels), logTailBytes);
+            Sandbox.Running recipeRun = sandbox.start(recipeContainer);
+            String nonce = HexFormat.of().formatHex(random.generateSeed(16));
+            List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
+            env.add("EMPIRIC_NONCE=" + nonce);
+            env.add("EMPIRIC_RESULT=" + RESULT_FILE);
+            // created while the recipe runs; started only once the recipe ended, on its final output
+            Sandbox.Prepared scorerContainer = sandbox.prepare(new Sandbox.Spec("scorer",
+                    job.environment().scorerImage(), job.environment().spec().scoring().command(), env, "/", null,
+                    null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
+                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
+            containers.add(scorerContainer.id());
+            Sandbox.Result recipe = sandbox.finish(recipeRun, logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
             Optional<Measurement> recipeFailure = recipeFailure(recipe, seed, budgets);
             if (recipeFailure.isPresent()) {
                 return new Outcome(null, recipeFailure.get());
             }
-            String nonce = HexFormat.of().formatHex(random.generateSeed(16));
-            List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
-            env.add("EMPIRIC_NONCE=" + nonce);
-            env.add("EMPIRIC_RESULT=" + RESULT_FILE);
-            Sandbox.Result scoring = sandbox.run(new Sandbox.Spec("scorer", job.environment().scorerImage(),
-                    job.environment().spec().scoring().command(), env, "/", null, null,
-                    List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
-                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), logTailBytes);
+            Sandbox.Result scoring = sandbox.run(scorerContainer, logTailBytes);
             log(job, role.description() + "scorer seed " + seed, scoring);
             requireEngine(keeper, scoring, "scorer");
             if (scoring.timedOut()) {
@@ -124,33 +151,28 @@ class SeedRun {
                 return failed(Label.NO_SCORE, "seed " + seed + ": the scorer exited with " + scoring.exitCode() + ": "
                         + lastLine(scoring.output()));
             }
-            Optional<byte[]> file = sandbox.readFile(keeper, RESULT_FILE, ScorerResult.MAX_BYTES);
-            if (file.isEmpty()) {
+            Sandbox.Kept kept = sandbox.readKept(keeper, KEPT, KEPT_RESULT + "/" + RESULT_NAME, KEPT_OUT,
+                    ScorerResult.MAX_BYTES);
+            if (kept.result().isEmpty()) {
                 return failed(Label.NO_SCORE, "seed " + seed + ": the scorer wrote no result file");
             }
-            ScorerResult parsed = ScorerResult.parse(file.get(), nonce);
+            ScorerResult parsed = ScorerResult.parse(kept.result().get(), nonce);
             if (parsed.problem().isPresent()) {
                 return failed(Label.NO_SCORE, "seed " + seed + ": " + parsed.problem().get());
             }
             Map<String, Double> metrics = new LinkedHashMap<>(parsed.metrics());
             metrics.put("recipe_seconds", recipe.seconds());
             metrics.put("scoring_seconds", scoring.seconds());
-            metrics.put(SeedStatistics.ARTIFACT_BYTES, (double) (sandbox.regularFileBytes(keeper, OUT)
+            metrics.put(SeedStatistics.ARTIFACT_BYTES, (double) (kept.outputBytes()
                     + (budgets.artifactIncludesCode() ? codeBytes : 0)));
             return new Outcome(metrics, null);
         } finally {
-            if (keeper != null) {
-                sandbox.remove(keeper);
-            }
-            sandbox.removeVolume(output);
-            sandbox.removeVolume(result);
+            sandbox.removeLater(containers, List.of(output, result));
         }
     }
 
-    private Optional<Measurement> preflight(EvaluationJob job, String keeper, Preflight preflight,
-            Map<String, String> labels) {
-        Sandbox.Result checked = sandbox.exec(keeper, preflight.command(), environment(0, preflight.limits().cpus()),
-                RECIPE, Duration.ofSeconds(preflight.limits().seconds()), logTailBytes, labels);
+    private Optional<Measurement> preflightFailure(EvaluationJob job, String keeper, Preflight preflight,
+            Sandbox.Result checked) {
         log(job, "preflight", checked);
         requireEngine(keeper, checked, "preflight");
         if (checked.timedOut() || checked.exitCode() != 0) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
 import dev.empiric.EmpiricConfig;
 import dev.empiric.environment.EnvironmentCatalog;
 import dev.empiric.support.Api;
@@ -19,12 +21,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -75,8 +81,7 @@ class SandboxedEvaluationTest {
 
     @AfterEach
     void noContainerOrVolumeOfOursIsLeft() {
-        assertEquals(List.of(), Containers.of(docker, instance.id()));
-        assertEquals(List.of(), Containers.volumes(docker, instance.id()));
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(20));
     }
 
     /** A diff that inserts {@code code} as the first statements of main(). */
@@ -195,8 +200,9 @@ class SandboxedEvaluationTest {
 
     /**
      * A cancel can land between two containers of an attempt (after its keeper started, before its
-     * recipe): the stopped attempt must not start the next one. Found by ScaleOutIT, where the recipe
-     * of a cancelled trial ran on for 21 s.
+     * recipe): the stopped attempt must not start the next one, even one created before the stop (as a
+     * recipe's is while the preflight runs). Found by ScaleOutIT, where the recipe of a cancelled trial
+     * ran on for 21 s.
      */
     @Test
     void aStoppedAttemptStartsNoFurtherContainer() {
@@ -207,22 +213,44 @@ class SandboxedEvaluationTest {
                 new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(30), labels);
         String keeper = sandbox.startKeeper(image, null, null, List.of(), new Sandbox.Limits(32, 0.1, 8),
                 Duration.ofSeconds(60), labels);
+        Sandbox.Prepared createdBeforeTheStop = sandbox.prepare(quick);
         assertTrue(sandbox.stopTrial(campaign, trial));
         assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "stopping killed the running keeper");
         assertFalse(sandbox.stopTrial(campaign, trial), "a trial is stopped once");
-        assertThrows(AttemptStopped.class, () -> sandbox.run(quick, 1000));
+        assertThrows(AttemptStopped.class, () -> sandbox.start(createdBeforeTheStop));
+        assertEquals("created", docker.inspectContainerCmd(createdBeforeTheStop.id()).exec().getState().getStatus(),
+                "the container created before the stop never started");
+        Sandbox.Prepared createdAfterTheStop = sandbox.prepare(quick);
+        assertThrows(AttemptStopped.class, () -> sandbox.run(createdAfterTheStop, 1000));
         assertThrows(AttemptStopped.class, () -> sandbox.startKeeper(image, null, null, List.of(),
                 new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60), labels));
-        assertThrows(AttemptStopped.class, () -> sandbox.exec(keeper, List.of("true"), List.of(), "/",
+        assertThrows(AttemptStopped.class, () -> sandbox.startExec(keeper, List.of("true"), List.of(), "/",
                 Duration.ofSeconds(10), 1000, labels));
-        sandbox.remove(keeper);
-        assertEquals(List.of(), Containers.of(docker, instance.id()), "a refused container is not left behind");
+        sandbox.removeLater(List.of(keeper, createdBeforeTheStop.id(), createdAfterTheStop.id()), List.of());
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(20));
         sandbox.releaseTrial(campaign, trial);
-        assertEquals(0, sandbox.run(quick, 1000).exitCode(), "a later attempt of the trial runs again");
+        Sandbox.Prepared nextAttempt = sandbox.prepare(quick);
+        assertEquals(0, sandbox.run(nextAttempt, 1000).exitCode(), "a later attempt of the trial runs again");
+        sandbox.remove(nextAttempt.id());
+    }
+
+    /**
+     * Removals run after the outcome, off the evaluator's path; one that fails (here: a volume still
+     * mounted) leaves its containers and volumes to the heartbeat's sweep of strays, never forever.
+     */
+    @Test
+    void whatAFailedRemovalLeavesIsSweptAsAStray() {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        Map<String, String> labels = sandbox.labels(campaign, 999_003); // a trial that no attempt runs
+        String volume = sandbox.createTmpfsVolume("empiric-" + instance.id() + "-stray-test", 1, labels);
+        sandbox.startKeeper(image, null, null, List.of(new Sandbox.Volume(volume, "/kept", true)),
+                new Sandbox.Limits(32, 0.1, 8), Duration.ofSeconds(60), labels);
+        sandbox.removeLater(List.of(), List.of(volume)); // fails: the running keeper mounts it
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(30)); // the heartbeat runs every 5 s
     }
 
     @Test
-    void aSyntaxErrorFailsPreflightBeforeAnyRun() {
+    void aSyntaxErrorFailsPreflightBeforeAnyRun() throws InterruptedException {
         JsonPath trial = Api.run(campaign, "broken syntax", Diffs.digits("EPOCHS = 10", "EPOCHS = = 10"));
         assertEquals("PREFLIGHT_FAILED", trial.getString("label"));
         assertTrue(trial.getString("notes").contains("SyntaxError"), trial.getString("notes"));
@@ -230,6 +258,26 @@ class SandboxedEvaluationTest {
         String log = Api.log(trial.getLong("id"));
         assertTrue(log.contains("preflight: exit 1"), log);
         assertFalse(log.contains("recipe seed"), "no recipe ran:\n" + log);
+        List<String> recipeEvents = containerEvents(trial.getInt("number"), "recipe",
+                Instant.parse(trial.getString("startedAt")));
+        assertTrue(recipeEvents.contains("create"), "its container was created while the preflight ran: " + recipeEvents);
+        assertFalse(recipeEvents.contains("start"), "and never started: " + recipeEvents);
+    }
+
+    /** What the engine reported about one role's containers of a trial of this campaign since then. */
+    private List<String> containerEvents(int number, String role, Instant since) throws InterruptedException {
+        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, number));
+        labels.put("empiric.role", role);
+        List<String> actions = new CopyOnWriteArrayList<>();
+        docker.eventsCmd().withSince(Long.toString(since.getEpochSecond() - 1))
+                .withUntil(Long.toString(Instant.now().getEpochSecond() + 1)).withLabelFilter(labels)
+                .exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onNext(Event event) {
+                        actions.add(event.getAction());
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+        return actions;
     }
 
     /**
@@ -247,15 +295,15 @@ class SandboxedEvaluationTest {
         String keeper = sandbox.startKeeper(image, Path.of("environments/digits/recipe").toAbsolutePath().toString(),
                 "/work/recipe", List.of(), new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(60), labels);
         try {
-            Sandbox.Result listed = sandbox.exec(keeper, List.of("ls", "/work/recipe"), List.of(), "/work/recipe",
-                    Duration.ofSeconds(20), 1000, labels);
+            Sandbox.Result listed = sandbox.startExec(keeper, List.of("ls", "/work/recipe"), List.of(),
+                    "/work/recipe", Duration.ofSeconds(20), 1000, labels).await();
             assertEquals(0, listed.exitCode(), listed.output());
             assertFalse(listed.output().isBlank(), "the tree is mounted in the keeper");
-            Sandbox.Result written = sandbox.exec(keeper, List.of("touch", "/work/recipe/planted"), List.of(), "/",
-                    Duration.ofSeconds(20), 1000, labels);
+            Sandbox.Result written = sandbox.startExec(keeper, List.of("touch", "/work/recipe/planted"), List.of(),
+                    "/", Duration.ofSeconds(20), 1000, labels).await();
             assertNotEquals(0, written.exitCode(), "the tree is read-only in the keeper");
-            Sandbox.Result hung = sandbox.exec(keeper, List.of("sleep", "60"), List.of(), "/", Duration.ofSeconds(1),
-                    1000, labels);
+            Sandbox.Result hung = sandbox.startExec(keeper, List.of("sleep", "60"), List.of(), "/",
+                    Duration.ofSeconds(1), 1000, labels).await();
             assertTrue(hung.timedOut(), hung.exitCode() + " after " + hung.seconds() + " s: " + hung.output());
             assertTrue(hung.seconds() < 10, "killed at its deadline, not when it ended: " + hung.seconds());
             assertFalse(sandbox.keepsRunning(keeper, Duration.ofSeconds(10)), "the keeper was killed with it");
@@ -263,6 +311,59 @@ class SandboxedEvaluationTest {
             sandbox.remove(keeper);
         }
         assertEquals(List.of(), Containers.of(docker, owner));
+    }
+
+    /**
+     * The result and the output's listing come out of the keeper in one archive: the result only as a
+     * regular file within its limit (a link is refused, never followed), the output's bytes only from
+     * its regular files.
+     */
+    @Test
+    void theKeptResultIsARegularFileWithinItsLimitAndLinksCountForNothing() throws IOException {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        String owner = instance.id() + "-kept-test"; // not this server's: its stray sweep leaves these alone
+        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, 999_004));
+        labels.put(Sandbox.LABEL_INSTANCE, owner);
+        String out = sandbox.createTmpfsVolume("empiric-" + owner + "-out", 1, labels);
+        String result = sandbox.createTmpfsVolume("empiric-" + owner + "-result", 1, labels);
+        List<String> containers = new ArrayList<>();
+        try {
+            containers.add(sandbox.startKeeper(image, null, null, List.of(new Sandbox.Volume(out, "/kept/out", true),
+                    new Sandbox.Volume(result, "/kept/result", true)), new Sandbox.Limits(32, 0.1, 8),
+                    Duration.ofSeconds(60), labels));
+            Sandbox.Kept linked = keptAfter("""
+                    printf 12345 > /work/out/model; ln /work/out/model /work/out/hard; ln -s model /work/out/soft
+                    mkdir /work/out/d; printf 123 > /work/out/d/x; mkfifo /work/out/fifo
+                    ln -s /etc/passwd /result/result.json""",
+                    image, out, result, labels, containers);
+            assertTrue(linked.result().isEmpty(), "a linked result is refused");
+            assertEquals(8, linked.outputBytes(), "regular files only: links and fifos count for nothing");
+            Sandbox.Kept oversized = keptAfter("rm /result/result.json; head -c 70000 /dev/zero > /result/result.json",
+                    image, out, result, labels, containers);
+            assertTrue(oversized.result().isEmpty(), "a result over 64 KiB is refused");
+            Sandbox.Kept regular = keptAfter("printf '{}' > /result/result.json", image, out, result, labels,
+                    containers);
+            assertEquals("{}", new String(regular.result().orElseThrow()));
+        } finally {
+            containers.forEach(sandbox::remove);
+            sandbox.removeVolume(out);
+            sandbox.removeVolume(result);
+        }
+        assertEquals(List.of(), Containers.of(docker, owner));
+        assertEquals(List.of(), Containers.volumes(docker, owner));
+    }
+
+    /** Runs {@code script} on the kept volumes (as the recipe and the scorer would), then reads the keeper. */
+    private Sandbox.Kept keptAfter(String script, String image, String out, String result, Map<String, String> labels,
+            List<String> containers) throws IOException {
+        Sandbox.Prepared writer = sandbox.prepare(new Sandbox.Spec("recipe", image, List.of("sh", "-c", script),
+                List.of(), "/", null, null, List.of(new Sandbox.Volume(out, "/work/out", false),
+                        new Sandbox.Volume(result, "/result", false)), new Sandbox.Limits(64, 0.5, 16),
+                Duration.ofSeconds(30), labels));
+        containers.add(writer.id());
+        Sandbox.Result written = sandbox.run(writer, 1000);
+        assertEquals(0, written.exitCode(), written.output());
+        return sandbox.readKept(containers.getFirst(), "/kept", "result/result.json", "out", ScorerResult.MAX_BYTES);
     }
 
     @Test

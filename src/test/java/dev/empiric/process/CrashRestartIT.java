@@ -61,7 +61,7 @@ class CrashRestartIT {
                 submit(server, campaign, "queued last", Diffs.shell(7, "0")));
         await(server, interrupted, trial -> trial.getString("state").equals("RUNNING"), PATIENCE);
         until("the trial's recipe container runs", PATIENCE,
-                () -> Containers.ofTrial(docker, INSTANCE, campaign, 1).size() >= 2);
+                () -> Containers.runningOfTrial(docker, INSTANCE, campaign, 1).size() >= 2);
 
         server.kill9();
         assertFalse(Containers.of(docker, INSTANCE).isEmpty(), "the killed server's containers are still there");

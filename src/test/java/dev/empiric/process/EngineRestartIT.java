@@ -67,7 +67,7 @@ class EngineRestartIT {
 
         long id = submit(server, campaign, "runs while the engine restarts", Diffs.shell(4, "6"));
         await(server, id, trial -> trial.getString("state").equals("RUNNING"), PATIENCE);
-        until("the recipe container runs", PATIENCE, () -> Containers.ofTrial(docker, INSTANCE, campaign, 1).size() >= 2);
+        until("the recipe container runs", PATIENCE, () -> Containers.runningOfTrial(docker, INSTANCE, campaign, 1).size() >= 2);
 
         engine.stopDaemon();
         server.awaitStatus("/q/health/ready", 503, Duration.ofSeconds(30));
