@@ -116,6 +116,7 @@ public class EvaluationQueue {
                 Thread.currentThread().interrupt();
             }
         }
+        sandbox.finishRemovals(Duration.ofSeconds(10));
         try {
             sandbox.removeLeftovers();
         } catch (RuntimeException e) {

@@ -11,7 +11,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,12 +288,17 @@ public class Sandbox {
     }
 
     /**
-     * What is still queued for removal at shutdown was removed by the queue's clean-up ({@link
-     * EvaluationQueue}), or is removed at the next start: both find it by this server's label.
+     * At shutdown, before the clean-up of leftovers: lets the removals handed over so far finish, for
+     * at most {@code patience}; later ones are made by their callers. A removal still under way would
+     * hold a volume that the clean-up then fails to remove (its container is not gone yet).
      */
-    @PreDestroy
-    void stopRemovals() {
-        removals.shutdownNow();
+    public void finishRemovals(Duration patience) {
+        removals.shutdown();
+        try {
+            removals.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void remove(String containerId) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * A server killed with SIGKILL in the middle of a trial, then started again on the same data (H2,
  * the default store): nothing is lost, nothing stays RUNNING, nothing is left on the engine or in
  * the work folder, and the interrupted trial runs again as attempt 2, at once, without waiting for
- * its lease to run out (the restarted server knows the trial was its own).
+ * its lease to run out (the restarted server knows the trial was its own). Stopped (SIGTERM) right
+ * after an outcome, while that trial's containers are still being removed, it leaves nothing either.
  */
 class CrashRestartIT {
 
@@ -89,5 +90,11 @@ class CrashRestartIT {
         try (Stream<Path> left = Files.exists(work) ? Files.walk(work) : Stream.empty()) {
             assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "check-outs left in the work folder");
         }
+
+        // Stopped right after an outcome, while that trial's removals may still be under way: nothing is left either.
+        awaitSettled(server, submit(server, campaign, "the last before a stop", Diffs.shell(2, "0")), PATIENCE);
+        server.stop();
+        assertEquals(List.of(), Containers.of(docker, INSTANCE), "containers left by a stop");
+        assertEquals(List.of(), Containers.volumes(docker, INSTANCE), "volumes left by a stop");
     }
 }
