@@ -2,8 +2,8 @@ package dev.empiric.evaluator;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.async.ResultCallbackTemplate;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
@@ -137,15 +137,7 @@ public class Sandbox {
      */
     public Result finish(Running run, int outputLimitBytes) {
         long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.startedNanos());
-        boolean timedOut;
-        try (WaitContainerResultCallback wait = docker.waitContainerCmd(run.id()).start()) {
-            timedOut = !wait.awaitCompletion(Math.max(0, budgetLeft), TimeUnit.NANOSECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            timedOut = true;
-        }
+        boolean timedOut = !completedWithin(docker.waitContainerCmd(run.id()).start(), budgetLeft);
         if (timedOut) {
             kill(run.id());
         }
@@ -234,21 +226,27 @@ public class Sandbox {
         /** Waits for the command to end, or kills the keeper at its deadline. The seconds are measured here. */
         public Result await() {
             long budgetLeft = budget.toNanos() - (System.nanoTime() - started);
-            boolean timedOut;
-            try (output) {
-                timedOut = !output.awaitCompletion(Math.max(0, budgetLeft), TimeUnit.NANOSECONDS);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                timedOut = true;
-            }
-            if (timedOut) {
+            if (!completedWithin(output, budgetLeft)) {
                 kill(keeper);
                 return new Result(-1, true, false, (System.nanoTime() - started) / 1e9, tail.toString());
             }
             Long exitCode = docker.inspectExecCmd(id).exec().getExitCodeLong();
             return new Result(exitCode == null ? -1 : exitCode, false, false, (ended - started) / 1e9, tail.toString());
+        }
+    }
+
+    /**
+     * Whether an engine stream (a container's wait, an exec's output) ended within {@code nanos}, and
+     * closes it; an interrupt counts as the deadline passing, so the caller kills what it waited for.
+     */
+    private static boolean completedWithin(ResultCallbackTemplate<?, ?> callback, long nanos) {
+        try (callback) {
+            return callback.awaitCompletion(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
