@@ -32,6 +32,20 @@ public final class Sha256 {
         return hex(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether {@code text} is a SHA-256 as this class writes it: 64 lower-case hex digits. */
+    public static boolean isHex(String text) {
+        if (text == null || text.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static MessageDigest create() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -1,6 +1,7 @@
 package dev.empiric.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.empiric.EmpiricConfig;
 import dev.empiric.Json;
 import dev.empiric.campaign.Budgets;
 import dev.empiric.campaign.Campaign;
@@ -38,6 +39,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.eclipse.jgit.lib.Repository;
+import org.jboss.logging.Logger;
 
 /**
  * A campaign's exports as the server stores it: the auditable zip ({@link ExportWriter}, checked by
@@ -52,6 +54,8 @@ import org.eclipse.jgit.lib.Repository;
  */
 @ApplicationScoped
 public class CampaignExports {
+
+    private static final Logger LOG = Logger.getLogger(CampaignExports.class);
 
     /** Rows per query. */
     private static final int PAGE = 500;
@@ -96,9 +100,10 @@ public class CampaignExports {
     private final EnvironmentCatalog catalog;
     private final ServerKey key;
     private final EntityManager em;
+    private final Path cacheFolder;
 
     CampaignExports(Trials trials, EventLog events, GitTrialStore store, TrialLogs logs, EnvironmentCatalog catalog,
-            ServerKey key, EntityManager em) {
+            ServerKey key, EntityManager em, EmpiricConfig config) {
         this.trials = trials;
         this.events = events;
         this.store = store;
@@ -106,10 +111,12 @@ public class CampaignExports {
         this.catalog = catalog;
         this.key = key;
         this.em = em;
+        this.cacheFolder = config.dataDir().resolve("export-cache");
     }
 
     /** Writes campaign {@code campaignId} in {@code format} to a temporary file. */
     public Written write(long campaignId, Format format) {
+        long start = System.nanoTime();
         Path file;
         try {
             file = Files.createTempFile("empiric-export-", "." + format.extension);
@@ -126,6 +133,11 @@ public class CampaignExports {
                 }
             });
             String name = ExportWriter.folder(campaignId) + "." + format.extension;
+            if (summary != null) {
+                LOG.infof("exported campaign %d: %d records, %d events, %d commits, %d files reused from its previous"
+                        + " export, %d bytes, in %d ms", campaignId, summary.records(), summary.events(), summary.commits(),
+                        summary.reusedFiles(), summary.zipBytes(), (System.nanoTime() - start) / 1_000_000);
+            }
             return new Written(file, name, format, summary);
         } catch (RuntimeException e) {
             deleteQuietly(file);
@@ -178,7 +190,8 @@ public class CampaignExports {
         }
 
         private ExportWriter.Summary zip(Repository repository, OutputStream out) throws IOException {
-            return new ExportWriter(key.get(), Clock.systemUTC()).writeZip(this, repository, out);
+            Path cache = cacheFolder.resolve("campaign-" + campaign.id + ".bin");
+            return new ExportWriter(key.get(), Clock.systemUTC()).writeZip(this, repository, out, cache);
         }
 
         @Override
@@ -191,7 +204,8 @@ public class CampaignExports {
             Map<Integer, Double> incumbents = trials.keptScores(campaign.id);
             return pages(-1, after -> trials.rowsAfter(campaign.id, after, PAGE), TrialColumns::number)
                     .map(row -> new TrialExport(record(row, incumbents), row.diff(),
-                            logs.tail(campaign.id, row.number(), LOG_BYTES)));
+                            new TrialLog(logs.stamp(campaign.id, row.number()),
+                                    () -> logs.tail(campaign.id, row.number(), LOG_BYTES))));
         }
 
         @Override

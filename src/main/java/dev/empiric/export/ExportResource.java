@@ -47,7 +47,8 @@ public class ExportResource {
             response.header("Empiric-Export-Records", written.summary().records())
                     .header("Empiric-Export-Events", written.summary().events())
                     .header("Empiric-Export-Merkle-Root", written.summary().merkleRoot())
-                    .header("Empiric-Export-Key", written.summary().key());
+                    .header("Empiric-Export-Key", written.summary().key())
+                    .header("Empiric-Export-Reused-Files", written.summary().reusedFiles());
         }
         return response.build();
     }

@@ -55,9 +55,13 @@ public final class ExportWriter {
         this.clock = clock;
     }
 
-    /** What an export holds, for the caller's log and response headers. */
+    /**
+     * What an export holds, for the caller's log and response headers.
+     *
+     * @param reusedFiles diffs, logs and views copied from the previous export's deflated files
+     */
     public record Summary(String folder, long records, long events, int commits, String merkleRoot, String key,
-            long zipBytes) {}
+            long zipBytes, long reusedFiles) {}
 
     /** The folder every file of a campaign's export sits in (what {@code verify.py} is given after unzipping). */
     public static String folder(long campaignId) {
@@ -75,9 +79,20 @@ public final class ExportWriter {
      * @throws IllegalStateException when the event log has a gap (an export never signs one)
      */
     public Summary writeZip(ExportSource source, Repository repository, OutputStream out) throws IOException {
+        return writeZip(source, repository, out, null);
+    }
+
+    /**
+     * As {@link #writeZip(ExportSource, Repository, OutputStream)}, reusing the deflated diffs, logs
+     * and views the campaign's previous export kept in {@code cacheFile}, and keeping this one's there
+     * for the next ({@link AttachmentCache}); null keeps nothing.
+     */
+    public Summary writeZip(ExportSource source, Repository repository, OutputStream out, Path cacheFile)
+            throws IOException {
         ExportCampaign campaign = source.campaign();
         Path spool = Files.createTempDirectory("empiric-export-");
-        try (ZipExport zip = new ZipExport(out, folder(campaign.id()) + "/", spool, clock.instant());
+        try (AttachmentCache cache = AttachmentCache.at(cacheFile);
+                ZipExport zip = new ZipExport(out, folder(campaign.id()) + "/", spool, clock.instant());
                 LineSpool records = new LineSpool(spool.resolve("trials.jsonl"));
                 LineSpool treeTails = new LineSpool(spool.resolve("tree-tails"))) {
             PaperViews views = new PaperViews(campaign);
@@ -86,10 +101,11 @@ public final class ExportWriter {
             List<Integer> committed = new ArrayList<>();
             HashSet256 viewsNamed = new HashSet256();
             RecordChain chain = new RecordChain(repository);
+            ZipAttachments attachments = new ZipAttachments(zip, cache);
             try (chain; Writer resultRows = writer(results); Stream<TrialExport> trials = source.trials()) {
                 resultRows.write(views.resultsHeader());
                 for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
-                    RecordChain.Link link = chain.next(it.next(), zip::putHashed);
+                    RecordChain.Link link = chain.next(it.next(), attachments);
                     if (link.record().proposerViewSha256() != null) {
                         viewsNamed.add(link.record().proposerViewSha256());
                     }
@@ -115,7 +131,7 @@ public final class ExportWriter {
                 }
             }
             zip.close("events.jsonl");
-            writeViews(source, viewsNamed, zip);
+            writeViews(source, viewsNamed, attachments);
 
             if (!commits.isEmpty()) {
                 if (repository == null) {
@@ -149,15 +165,17 @@ public final class ExportWriter {
             zip.put("verify.py", resource("/export/verify.py"));
             zip.writeManifest();
             zip.finish();
+            cache.commit();
             return new Summary(folder(campaign.id()), chain.size(), events.count, commits.size(), chain.merkleRoot(),
-                    checkpoint.key(), zip.size());
+                    checkpoint.key(), zip.size(), cache.reused());
         } finally {
             deleteTree(spool);
         }
     }
 
     /** {@code views/<sha256>.md}: each view the records name, once, checked against its name. */
-    private static void writeViews(ExportSource source, HashSet256 named, ZipExport zip) throws IOException {
+    private static void writeViews(ExportSource source, HashSet256 named, ZipAttachments attachments)
+            throws IOException {
         HashSet256 written = new HashSet256();
         try (Stream<ShownView> shown = source.views()) {
             for (Iterator<ShownView> it = shown.iterator(); it.hasNext(); ) {
@@ -172,7 +190,7 @@ public final class ExportWriter {
                     throw new IllegalArgumentException("proposer view " + sha + " is named by no exported trial");
                 }
                 if (written.add(sha)) {
-                    zip.putHashed("views/" + sha + ".md", bytes, sha);
+                    attachments.view(sha, bytes);
                 }
             }
         }
@@ -205,7 +223,7 @@ public final class ExportWriter {
     public static void writeJsonl(Stream<TrialExport> trials, Repository repository, OutputStream out) throws IOException {
         try (RecordChain chain = new RecordChain(repository); trials) {
             for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
-                out.write(chain.next(it.next(), (path, content, sha) -> {}).line());
+                out.write(chain.next(it.next(), RecordChain.HASHES_ONLY).line());
                 out.write('\n');
             }
         }
@@ -232,7 +250,7 @@ public final class ExportWriter {
         csvRow(csv, header);
         try (RecordChain chain = new RecordChain(repository); trials) {
             for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
-                ExportRecord r = chain.next(it.next(), (path, content, sha) -> {}).record();
+                ExportRecord r = chain.next(it.next(), RecordChain.HASHES_ONLY).record();
                 ExportRecord.Judgement j = r.judgement();
                 ExportRecord.Timings t = r.timings();
                 List<String> row = new ArrayList<>(Arrays.asList(Integer.toString(r.number()), text(r.parent()),
@@ -345,6 +363,56 @@ public final class ExportWriter {
         }
     }
 
+    /**
+     * Trials' diffs, logs and the views into the zip, each copied from the previous export's deflated
+     * file where that still applies, else deflated now; either way kept for the next export.
+     */
+    private static final class ZipAttachments implements RecordChain.Attachments {
+        private final ZipExport zip;
+        private final AttachmentCache cache;
+
+        ZipAttachments(ZipExport zip, AttachmentCache cache) {
+            this.zip = zip;
+            this.cache = cache;
+        }
+
+        @Override
+        public String diff(int number, String diff) throws IOException {
+            byte[] bytes = diff.getBytes(StandardCharsets.UTF_8);
+            String sha = Sha256.hex(bytes);
+            put("diffs/" + number + ".diff", AttachmentCache.Kind.DIFF, number, 0, cache.diff(number, sha), bytes, sha);
+            return sha;
+        }
+
+        @Override
+        public String log(int number, TrialLog log) throws IOException {
+            String path = "logs/" + number + ".log";
+            Deflated kept = log.stamp() == 0 ? null : cache.log(number, log.stamp());
+            if (kept != null) {
+                return put(path, AttachmentCache.Kind.LOG, number, log.stamp(), kept, null, null).sha256();
+            }
+            String text = log.text().get();
+            if (text == null || text.isEmpty()) {
+                return null;
+            }
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            return put(path, AttachmentCache.Kind.LOG, number, log.stamp(), null, bytes, Sha256.hex(bytes)).sha256();
+        }
+
+        /** The view whose text is {@code bytes}, which hash to {@code sha}. */
+        void view(String sha, byte[] bytes) throws IOException {
+            put("views/" + sha + ".md", AttachmentCache.Kind.VIEW, -1, 0, cache.view(sha), bytes, sha);
+        }
+
+        private Deflated put(String path, AttachmentCache.Kind kind, int number, long stamp, Deflated kept,
+                byte[] bytes, String sha) throws IOException {
+            Deflated file = kept != null ? kept : zip.deflate(bytes, sha);
+            zip.putDeflated(path, file);
+            cache.keep(kind, number, stamp, file);
+            return file;
+        }
+    }
+
     /** Lines on disk, with each line's offset, readable by index once written. */
     private static final class LineSpool implements AutoCloseable {
         final Path file;
@@ -434,11 +502,14 @@ public final class ExportWriter {
             close(path);
         }
 
-        /** A file whose hash is known already. */
-        void putHashed(String path, byte[] bytes, String sha) throws IOException {
-            zip.putNextEntry(root + path).write(bytes);
-            zip.closeEntry();
-            listed(path, sha);
+        Deflated deflate(byte[] bytes, String sha) {
+            return zip.deflate(bytes, sha);
+        }
+
+        /** A file deflated already, whose hash is known. */
+        void putDeflated(String path, Deflated file) throws IOException {
+            zip.putDeflated(root + path, file);
+            listed(path, file.sha256());
         }
 
         void copy(String path, Path file) throws IOException {

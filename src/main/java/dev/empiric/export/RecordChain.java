@@ -4,7 +4,6 @@ import dev.empiric.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -19,15 +18,33 @@ import org.eclipse.jgit.lib.Repository;
  */
 final class RecordChain implements AutoCloseable {
 
-    /** Receives each file a record refers to, with its SHA-256; a content-addressed path may come twice. */
-    interface Files {
-        void put(String path, byte[] content, String sha256) throws IOException;
+    /**
+     * The files a record refers to: each method gives the file's SHA-256 (null when there is none),
+     * having written it if the export carries files.
+     */
+    interface Attachments {
+        /** @param diff not empty */
+        String diff(int number, String diff) throws IOException;
+
+        String log(int number, TrialLog log) throws IOException;
     }
+
+    /** For the plain tables: the records' hashes, no files. */
+    static final Attachments HASHES_ONLY = new Attachments() {
+        @Override
+        public String diff(int number, String diff) {
+            return Sha256.hex(diff);
+        }
+
+        @Override
+        public String log(int number, TrialLog log) {
+            String text = log.text().get();
+            return text == null || text.isEmpty() ? null : Sha256.hex(text);
+        }
+    };
 
     /** One chained record and its canonical line (without the line break). */
     record Link(ExportRecord record, byte[] line) {}
-
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final ObjectReader reader;
     private final MerkleTree merkle = new MerkleTree();
@@ -39,18 +56,21 @@ final class RecordChain implements AutoCloseable {
         this.reader = repository == null ? null : repository.newObjectReader();
     }
 
-    Link next(TrialExport export, Files files) throws IOException {
+    Link next(TrialExport export, Attachments files) throws IOException {
         ExportRecord r = Objects.requireNonNull(export.record(), "a trial export needs its record");
         if (lastNumber != null && r.number() <= lastNumber) {
             throw new IllegalArgumentException("trials must come in ascending number: trial " + r.number()
                     + " after trial " + lastNumber);
         }
-        if (r.proposerViewSha256() != null && !SHA256.matcher(r.proposerViewSha256()).matches()) {
+        if (r.proposerViewSha256() != null && !Sha256.isHex(r.proposerViewSha256())) {
             throw new IllegalArgumentException("trial " + r.number() + ": proposer_view_sha256 '"
                     + r.proposerViewSha256() + "' is not a SHA-256");
         }
-        String diffSha = put(files, "diffs/" + r.number() + ".diff", "diff_sha256", export.diff(), r.diffSha256(), r.number());
-        String logSha = put(files, "logs/" + r.number() + ".log", "log_sha256", export.log(), r.logSha256(), r.number());
+        String diff = export.diff();
+        String diffSha = derived(r.number(), "diff_sha256", r.diffSha256(),
+                diff == null || diff.isEmpty() ? null : files.diff(r.number(), diff));
+        String logSha = derived(r.number(), "log_sha256", r.logSha256(),
+                files.log(r.number(), export.log() == null ? TrialLog.NONE : export.log()));
         derived(r.number(), "prev_sha256", r.prevSha256(), previous);
         String tree = r.tree() != null || r.commit() == null || reader == null ? r.tree() : treeOf(r);
         ExportRecord record = r.withDerived(diffSha, tree, logSha, previous);
@@ -74,25 +94,13 @@ final class RecordChain implements AutoCloseable {
         return previous;
     }
 
-    private static String put(Files files, String path, String field, String text, String given, int number)
-            throws IOException {
-        if (text == null || text.isEmpty()) {
-            derived(number, field, given, null);
-            return null;
-        }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        String sha = Sha256.hex(bytes);
-        derived(number, field, given, sha);
-        files.put(path, bytes, sha);
-        return sha;
-    }
-
     /** A derived field the caller filled must agree with what the export computes; usually it is left null. */
-    private static void derived(int number, String field, String given, String computed) {
+    private static String derived(int number, String field, String given, String computed) {
         if (given != null && !given.equals(computed)) {
             throw new IllegalArgumentException("trial " + number + ": " + field + " is computed by the export ("
                     + computed + "), not " + given);
         }
+        return computed;
     }
 
     private String treeOf(ExportRecord r) throws IOException {

@@ -3,12 +3,15 @@ package dev.empiric.export;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -34,6 +37,8 @@ final class StreamingZip implements AutoCloseable {
     private final CountingOutput directory;
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
     private final byte[] buffer = new byte[64 * 1024];
+    /** One header or record at a time, assembled and then written at once rather than byte by byte. */
+    private final ByteBuffer record = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
     private final int dosTime;
     private final int dosDate;
     private long entries;
@@ -59,20 +64,8 @@ final class StreamingZip implements AutoCloseable {
         if (current != null) {
             throw new IllegalStateException("entry " + current.name + " is still open");
         }
-        byte[] encoded = name.getBytes(StandardCharsets.UTF_8);
-        current = new Entry(name, encoded, out.count);
-        writeInt(out, 0x04034b50);
-        writeShort(out, 20); // version needed: 2.0, deflate
-        writeShort(out, 0x0808); // sizes in a data descriptor; UTF-8 name
-        writeShort(out, 8); // deflated
-        writeShort(out, dosTime);
-        writeShort(out, dosDate);
-        writeInt(out, 0); // CRC and sizes follow the data
-        writeInt(out, 0);
-        writeInt(out, 0);
-        writeShort(out, encoded.length);
-        writeShort(out, 0);
-        out.write(encoded);
+        long offset = out.count;
+        current = new Entry(name, localHeader(name), offset);
         deflater.reset();
         return current;
     }
@@ -81,37 +74,95 @@ final class StreamingZip implements AutoCloseable {
         Entry entry = current;
         entry.finish();
         current = null;
-        if (entry.compressed > MAX_32 || entry.size > MAX_32) {
-            throw new IOException(entry.name + " is 4 GiB or more; an export entry must be smaller");
-        }
-        writeInt(out, 0x08074b50);
-        writeInt(out, (int) entry.crc.getValue());
-        writeInt(out, (int) entry.compressed);
-        writeInt(out, (int) entry.size);
+        recordEntry(entry.name, entry.encodedName, entry.offset, (int) entry.crc.getValue(), entry.compressed,
+                entry.size);
+    }
 
-        boolean farOffset = entry.offset >= MAX_32;
-        writeInt(directory, 0x02014b50);
-        writeShort(directory, farOffset ? 45 : 20); // made by
-        writeShort(directory, farOffset ? 45 : 20); // needed
-        writeShort(directory, 0x0808);
-        writeShort(directory, 8);
-        writeShort(directory, dosTime);
-        writeShort(directory, dosDate);
-        writeInt(directory, (int) entry.crc.getValue());
-        writeInt(directory, (int) entry.compressed);
-        writeInt(directory, (int) entry.size);
-        writeShort(directory, entry.encodedName.length);
-        writeShort(directory, farOffset ? 12 : 0); // extra
-        writeShort(directory, 0); // comment
-        writeShort(directory, 0); // disk
-        writeShort(directory, 0); // internal attributes
-        writeInt(directory, 0); // external attributes
-        writeInt(directory, (int) (farOffset ? MAX_32 : entry.offset));
-        directory.write(entry.encodedName);
+    /** Deflates a whole file at this zip's level, for {@link #putDeflated} here or in a later archive. */
+    Deflated deflate(byte[] bytes, String sha256) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        deflater.reset();
+        deflater.setInput(bytes);
+        deflater.finish();
+        byte[] data = new byte[Math.max(64, bytes.length / 2)];
+        int length = 0;
+        while (!deflater.finished()) {
+            if (length == data.length) {
+                data = Arrays.copyOf(data, data.length * 2);
+            }
+            length += deflater.deflate(data, length, data.length - length);
+        }
+        return new Deflated(sha256, (int) crc.getValue(), bytes.length, Arrays.copyOf(data, length));
+    }
+
+    /** Adds a file that is deflated already, copying its bytes as they are. */
+    void putDeflated(String name, Deflated file) throws IOException {
+        if (current != null) {
+            throw new IllegalStateException("entry " + current.name + " is still open");
+        }
+        long offset = out.count;
+        byte[] encoded = localHeader(name);
+        out.write(file.data());
+        recordEntry(name, encoded, offset, file.crc(), file.data().length, file.size());
+    }
+
+    /** Writes an entry's local header; the CRC and sizes follow its data, in a data descriptor. */
+    private byte[] localHeader(String name) throws IOException {
+        byte[] encoded = name.getBytes(StandardCharsets.UTF_8);
+        record.clear();
+        record.putInt(0x04034b50)
+                .putShort((short) 20) // version needed: 2.0, deflate
+                .putShort((short) 0x0808) // sizes in a data descriptor; UTF-8 name
+                .putShort((short) 8) // deflated
+                .putShort((short) dosTime)
+                .putShort((short) dosDate)
+                .putInt(0).putInt(0).putInt(0) // CRC and sizes follow the data
+                .putShort((short) encoded.length)
+                .putShort((short) 0);
+        out.write(record.array(), 0, record.position());
+        out.write(encoded);
+        return encoded;
+    }
+
+    /** Ends an entry whose data is written: its data descriptor, and its record in the central directory. */
+    private void recordEntry(String name, byte[] encodedName, long offset, int crc, long compressed, long size)
+            throws IOException {
+        if (compressed > MAX_32 || size > MAX_32) {
+            throw new IOException(name + " is 4 GiB or more; an export entry must be smaller");
+        }
+        record.clear();
+        record.putInt(0x08074b50).putInt(crc).putInt((int) compressed).putInt((int) size);
+        out.write(record.array(), 0, record.position());
+
+        boolean farOffset = offset >= MAX_32;
+        short version = (short) (farOffset ? 45 : 20);
+        record.clear();
+        record.putInt(0x02014b50)
+                .putShort(version) // made by
+                .putShort(version) // needed
+                .putShort((short) 0x0808)
+                .putShort((short) 8)
+                .putShort((short) dosTime)
+                .putShort((short) dosDate)
+                .putInt(crc)
+                .putInt((int) compressed)
+                .putInt((int) size)
+                .putShort((short) encodedName.length)
+                .putShort((short) (farOffset ? 12 : 0)) // extra
+                .putShort((short) 0) // comment
+                .putShort((short) 0) // disk
+                .putShort((short) 0) // internal attributes
+                .putInt(0) // external attributes
+                .putInt((int) (farOffset ? MAX_32 : offset));
+        directory.write(record.array(), 0, record.position());
+        directory.write(encodedName);
         if (farOffset) {
-            writeShort(directory, 0x0001); // ZIP64 extended information: the local header's offset
-            writeShort(directory, 8);
-            writeLong(directory, entry.offset);
+            record.clear();
+            record.putShort((short) 0x0001) // ZIP64 extended information: the local header's offset
+                    .putShort((short) 8)
+                    .putLong(offset);
+            directory.write(record.array(), 0, record.position());
         }
         entries++;
     }

@@ -1,5 +1,6 @@
 package dev.empiric.lineage;
 
+import dev.empiric.Sha256;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,7 +20,7 @@ public class ProposerViewResource {
     @Operation(summary = "The lineage view (Markdown) a runner's specialist was shown before it proposed, by the"
             + " trial's viewHash")
     public Response get(@PathParam("hash") String hash) {
-        ProposerView view = hash.matches("[0-9a-f]{64}") ? ProposerView.findById(hash) : null;
+        ProposerView view = Sha256.isHex(hash) ? ProposerView.findById(hash) : null;
         if (view == null) {
             throw new UnknownProposerView(hash);
         }

@@ -8,8 +8,10 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 
 /**
@@ -43,6 +45,21 @@ public class TrialLogs {
             Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             announcements.fire(new Appended(campaignId, number, heading, Files.size(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A number that changes whenever the trial's log does (from its size and modification time), so
+     * that a copy made from it can be reused until then; 0 when there is no log.
+     */
+    public long stamp(long campaignId, int number) {
+        try {
+            BasicFileAttributes file = Files.readAttributes(path(campaignId, number), BasicFileAttributes.class);
+            return file.size() == 0 ? 0 : file.size() * 1_000_003L + file.lastModifiedTime().toMillis();
+        } catch (NoSuchFileException nothingRan) {
+            return 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -151,6 +152,32 @@ class CampaignExportTest {
                 .then().statusCode(200).extract().jsonPath();
         assertFalse(otherKey.getBoolean("verified"));
         assertTrue(otherKey.getString("failures[0]").startsWith("checkpoint: signed by key "), otherKey.prettify());
+    }
+
+    @Test
+    void aSecondExportCopiesTheFirstsFilesAndCarriesTheSame() throws IOException {
+        Made m = made();
+        Response again = given().get("/api/campaigns/{id}/export", m.campaign()).then().statusCode(200).extract()
+                .response();
+        Path second = ExportChecks.unzip(again.asByteArray(), temp.resolve("second")).resolve(ExportWriter.folder(
+                m.campaign()));
+        List<Path> files;
+        try (Stream<Path> all = Files.walk(second)) {
+            files = all.filter(Files::isRegularFile).toList();
+        }
+        long attachments = files.stream().filter(f -> List.of("diffs", "logs", "views")
+                .contains(f.getParent().getFileName().toString())).count();
+        assertTrue(attachments >= 15, "diffs, logs and views of 8 trials: " + attachments);
+        assertEquals(String.valueOf(attachments), again.header("Empiric-Export-Reused-Files"),
+                "every file of the first export still applies, so each was copied rather than deflated again");
+        for (Path file : files) {
+            String name = second.relativize(file).toString();
+            if (!name.equals("checkpoint") && !name.equals("MANIFEST.json")) { // these carry the time of the export
+                assertArrayEquals(Files.readAllBytes(m.pristine().resolve(name)), Files.readAllBytes(file), name);
+            }
+        }
+        Result result = verify(second, m.key());
+        assertEquals(0, result.exit(), result.output());
     }
 
     @Test

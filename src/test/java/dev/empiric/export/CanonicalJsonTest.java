@@ -9,8 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,5 +141,17 @@ class CanonicalJsonTest {
         record Stamp(Instant at) {}
         assertEquals("{\"at\":\"2026-05-01T03:55:39.100000Z\"}",
                 CanonicalJson.string(new Stamp(Instant.parse("2026-05-01T03:55:39.1Z"))));
+        assertEquals("0000-01-01T00:00:00.000001Z", CanonicalJson.timestamp(Instant.parse("0000-01-01T00:00:00.000001Z")));
+        assertEquals("1969-12-31T23:59:59.999999Z", CanonicalJson.timestamp(Instant.parse("1969-12-31T23:59:59.9999999Z")));
+        assertEquals("9999-12-31T23:59:59.999999Z", CanonicalJson.timestamp(Instant.parse("9999-12-31T23:59:59.999999999Z")));
+        DateTimeFormatter formatter = DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            Instant at = Instant.ofEpochSecond(random.nextLong(-62_167_219_200L, 253_402_300_800L),
+                    random.nextInt(1_000_000_000));
+            assertEquals(formatter.format(at.truncatedTo(ChronoUnit.MICROS)),
+                    CanonicalJson.timestamp(at), at.toString());
+        }
     }
 }

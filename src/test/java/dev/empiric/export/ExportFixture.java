@@ -189,7 +189,7 @@ final class ExportFixture implements AutoCloseable {
                 TrialState.FINISHED, Label.ILLEGAL_EDIT, null, reason, null, null, null, null, null,
                 new ExportRecord.Timings(submitted, null, submitted, null, null), 0, view(number, specialist), null,
                 null);
-        trials.add(new TrialExport(record, diff, null));
+        trials.add(new TrialExport(record, diff, TrialLog.NONE));
         happen(submitted, "trial.rejected", number, "runner:1", EventLog.payload("specialist", specialist, "parent",
                 parent, "diffSha256", Sha256.hex(diff), "label", Label.ILLEGAL_EDIT, "reason", reason));
     }

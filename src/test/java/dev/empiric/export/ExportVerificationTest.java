@@ -90,7 +90,7 @@ class ExportVerificationTest {
                 result.output());
 
         assertEquals(new ExportWriter.Summary("campaign-1-export", 10, summary.events(), 9, summary.merkleRoot(),
-                fixture.key.fingerprint(), zip.length), summary);
+                fixture.key.fingerprint(), zip.length, 0), summary);
         List<String> events = Files.readAllLines(pristine.resolve("events.jsonl"));
         assertEquals(summary.events(), events.size());
         assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"trial.attempt_failed\"")

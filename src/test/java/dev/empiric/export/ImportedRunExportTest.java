@@ -97,7 +97,7 @@ class ImportedRunExportTest {
                         new ExportRecord.Judgement(r.incumbent(), r.incumbent() == null ? null : scores.get(r.incumbent()),
                                 null, null),
                         new ExportRecord.Timings(null, null, r.timestamp(), r.recipeSeconds(), r.scoringSeconds()), 1,
-                        null, null, null), null, null));
+                        null, null, null), null, TrialLog.NONE));
             }
 
             @Override
