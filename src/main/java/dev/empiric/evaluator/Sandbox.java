@@ -71,6 +71,7 @@ public class Sandbox {
      */
     private final ExecutorService removals = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("empiric-removals").daemon().factory());
+    private final StraySightings straySightings = new StraySightings();
 
     Sandbox(DockerClient docker, InstanceIdentity instance) {
         this.docker = docker;
@@ -379,22 +380,38 @@ public class Sandbox {
     /**
      * Removes this server's containers and volumes that belong to none of {@code busy} (trial keys,
      * {@link #trialKey}): what a clean-up could not remove while the engine was down, or what an
-     * attempt left behind. Runs while trials are evaluated, so it never touches a busy trial's.
+     * attempt left behind. Runs while trials are evaluated, so it never touches a busy trial's, and
+     * removes only what the previous sweep found stray too: an attempt that starts while this one
+     * lists (not yet among {@code busy}) and a removal under way on the removal thread (whose trial is
+     * no longer busy) are both gone from the next sweep's list, instead of being raced.
      */
     public int removeStrays(Set<String> busy) {
-        int removed = 0;
+        List<String> containers = new ArrayList<>();
+        List<String> volumes = new ArrayList<>();
         for (var container : docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(LABEL_INSTANCE, instance.id())).exec()) {
             if (!busy.contains(trialKey(container.getLabels()))) {
-                remove(container.getId());
+                containers.add(container.getId());
+            }
+        }
+        var listed = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
+                .exec().getVolumes();
+        for (var volume : listed == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : listed) {
+            if (!busy.contains(trialKey(volume.getLabels()))) {
+                volumes.add(volume.getName());
+            }
+        }
+        Set<String> confirmed = straySightings.confirmed(containers, volumes);
+        int removed = 0;
+        for (String container : containers) {
+            if (confirmed.contains(container)) {
+                remove(container);
                 removed++;
             }
         }
-        var volumes = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
-                .exec().getVolumes();
-        for (var volume : volumes == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : volumes) {
-            if (!busy.contains(trialKey(volume.getLabels()))) {
-                removeVolume(volume.getName());
+        for (String volume : volumes) {
+            if (confirmed.contains(volume)) {
+                removeVolume(volume);
                 removed++;
             }
         }
