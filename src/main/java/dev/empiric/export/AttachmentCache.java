@@ -49,7 +49,10 @@ final class AttachmentCache implements AutoCloseable {
         }
         try {
             Files.createDirectories(file.getParent());
-            next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            // One name per campaign, not a fresh one per export: a server killed mid-export leaves one
+            // file that the next export overwrites, never a growing heap of them. Exports of a campaign
+            // take its lock, so two never write it at once.
+            next = file.resolveSibling(file.getFileName() + ".tmp");
             out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(next), 1 << 16));
             out.write(MAGIC);
         } catch (IOException e) {
