@@ -4,7 +4,7 @@
 # median records per second and the heap's peak; with --verify, also runs verify.py on the export.
 #   bash src/scripts/bench-export.sh [trials] [--verify]      (default 10000 trials, heap capped at 128 MB)
 # With --server, exports a campaign of submitted trials through a private server instead
-# (bench_export_server.py):
+# (bench_export_server.py: 21 zip exports, the median of the last ten printed):
 #   bash src/scripts/bench-export.sh --server [trials]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

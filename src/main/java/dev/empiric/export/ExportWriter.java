@@ -1,16 +1,13 @@
 package dev.empiric.export;
 
 import dev.empiric.Sha256;
-import dev.empiric.campaign.EventLog;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -24,21 +21,19 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
-import org.eclipse.jgit.lib.NullProgressMonitor;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.pack.PackConfig;
-import org.eclipse.jgit.transport.BundleWriter;
 
 /**
  * Writes a campaign's auditable export: a zip that a third party verifies offline, without trusting
  * the server, by running the {@code verify.py} inside it (docs/audit.md describes every file).
  *
- * <p>It streams. Trials are read once, in number order, and each one's diff, log and proposer view
- * go straight into the zip; the record lines are spooled to a temporary file (the zip can only
- * write one entry at a time) and the paper's views re-read the few rows they print from there. What
- * stays in memory per trial is a skeleton of a few dozen bytes (number, parent, score, commit id).
+ * <p>It streams. The event log, the trials and the views are read once each, in order, on the
+ * caller's thread (the store's session belongs to it); each trial's diff and log and each view go
+ * straight into the zip. What can be made from the events and records alone (their files, the
+ * paper's views, the bundle) is made meanwhile on a second thread ({@link DerivedFiles}). The record
+ * lines are spooled to a temporary file and the paper's views re-read the few rows they print from
+ * there. What stays in memory per trial is a skeleton of a few dozen bytes (number, parent, score,
+ * commit id).
  *
  * <p>Also writes the plain tables a REST client may ask for instead ({@link #writeJsonl},
  * {@link #writeCsv}).
@@ -93,80 +88,39 @@ public final class ExportWriter {
         Path spool = Files.createTempDirectory("empiric-export-");
         try (AttachmentCache cache = AttachmentCache.at(cacheFile);
                 ZipExport zip = new ZipExport(out, folder(campaign.id()) + "/", spool, clock.instant());
-                LineSpool records = new LineSpool(spool.resolve("trials.jsonl"));
-                LineSpool treeTails = new LineSpool(spool.resolve("tree-tails"))) {
-            PaperViews views = new PaperViews(campaign);
-            Path results = spool.resolve("results.tsv");
-            List<ObjectId> commits = new ArrayList<>();
-            List<Integer> committed = new ArrayList<>();
+                DerivedFiles derived = new DerivedFiles(campaign, spool, repository)) {
+            try (Stream<EventRecord> log = source.events()) {
+                for (Iterator<EventRecord> it = log.iterator(); it.hasNext(); ) {
+                    derived.add(it.next());
+                }
+            }
+            derived.eventsDone();
             HashSet256 viewsNamed = new HashSet256();
             RecordChain chain = new RecordChain(repository);
             ZipAttachments attachments = new ZipAttachments(zip, cache);
-            try (chain; Writer resultRows = writer(results); Stream<TrialExport> trials = source.trials()) {
-                resultRows.write(views.resultsHeader());
+            try (chain; Stream<TrialExport> trials = source.trials()) {
                 for (Iterator<TrialExport> it = trials.iterator(); it.hasNext(); ) {
                     RecordChain.Link link = chain.next(it.next(), attachments);
                     if (link.record().proposerViewSha256() != null) {
                         viewsNamed.add(link.record().proposerViewSha256());
                     }
-                    records.append(link.line());
-                    treeTails.append(views.treeTail(link.record()).getBytes(StandardCharsets.UTF_8));
-                    views.add(link.record());
-                    resultRows.write(views.resultsRow(link.record()));
-                    if (link.record().commit() != null) {
-                        commits.add(ObjectId.fromString(link.record().commit()));
-                        committed.add(link.record().number());
-                    }
+                    derived.add(link.record(), link.line());
                 }
             }
-            records.finishWriting();
-            treeTails.finishWriting();
-            zip.copy("trials.jsonl", records.file);
-
-            EventChain events = new EventChain();
-            try (Stream<EventRecord> log = source.events(); OutputStream entry = zip.open("events.jsonl")) {
-                for (Iterator<EventRecord> it = log.iterator(); it.hasNext(); ) {
-                    entry.write(events.next(it.next()));
-                    entry.write('\n');
-                }
-            }
-            zip.close("events.jsonl");
+            derived.recordsDone();
             writeViews(source, viewsNamed, attachments);
-
-            if (!commits.isEmpty()) {
-                if (repository == null) {
-                    throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
-                }
-                BundleWriter bundle = new BundleWriter(repository);
-                bundle.setPackConfig(packConfig(repository));
-                for (int i = 0; i < commits.size(); i++) {
-                    bundle.include("refs/trials/" + committed.get(i), commits.get(i));
-                }
-                zip.level(Deflater.NO_COMPRESSION); // a pack is compressed already
-                bundle.writeBundle(NullProgressMonitor.INSTANCE, zip.open("repo.bundle"));
-                zip.close("repo.bundle");
-                zip.level(Deflater.BEST_SPEED);
-            }
-
-            zip.copy("results.tsv", results);
-            PaperViews.RecordLoader loader = index -> CanonicalJson.read(records.load(index), ExportRecord.class);
-            try (Writer tree = new BufferedWriter(new OutputStreamWriter(zip.open("tree.tsv"), StandardCharsets.UTF_8))) {
-                views.writeTree(treeTails::load, tree);
-            }
-            zip.close("tree.tsv");
-            zip.put("best.json", views.bestJson(loader));
-            zip.put("LEADERBOARD.md", views.leaderboard(loader));
-            zip.put("KNOWLEDGE.md", views.knowledge(loader));
+            derived.putInto(zip::putSpooled);
+            DerivedFiles.Made made = derived.made();
 
             Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT, campaign, chain.size(), chain.merkleRoot(),
-                    chain.head(), events.count, events.head, clock.instant(), null, null).signedWith(key);
+                    chain.head(), made.events(), made.eventHead(), clock.instant(), null, null).signedWith(key);
             zip.put("checkpoint", CanonicalJson.string(checkpoint) + "\n");
             zip.put("README.md", resource("/export/README.md"));
             zip.put("verify.py", resource("/export/verify.py"));
             zip.writeManifest();
             zip.finish();
             cache.commit();
-            return new Summary(folder(campaign.id()), chain.size(), events.count, commits.size(), chain.merkleRoot(),
+            return new Summary(folder(campaign.id()), chain.size(), made.events(), made.commits(), chain.merkleRoot(),
                     checkpoint.key(), zip.size(), cache.reused());
         } finally {
             deleteTree(spool);
@@ -199,21 +153,6 @@ public final class ExportWriter {
                     + " proposer views the trials name are missing from the store; an export never signs a record"
                     + " whose view it cannot show");
         }
-    }
-
-    /**
-     * JGit's packing defaults allow a 50 MiB delta cache and unbounded delta windows, more than the
-     * rest of an export uses; an export must not need a large heap. No new delta search either: the
-     * store keeps repositories packed ({@code RepositoryPacker}), so the bundle reuses the pack's deltas
-     * as they are, and only the few objects since the last pack go in whole.
-     */
-    private static PackConfig packConfig(Repository repository) {
-        PackConfig pack = new PackConfig(repository);
-        pack.setDeltaCacheSize(4L << 20);
-        pack.setDeltaSearchMemoryLimit(8L << 20);
-        pack.setBigFileThreshold(4 << 20);
-        pack.setDeltaCompress(false);
-        return pack;
     }
 
     /**
@@ -339,31 +278,6 @@ public final class ExportWriter {
     }
 
     /**
-     * Checks the server's event chain as it passes (numbered from 1 without a gap, each event linked
-     * to the one before, each hash what the rule gives) and counts it; an export never signs a broken
-     * log, so a fault in the store is found here rather than by the auditor.
-     */
-    private static final class EventChain {
-        long count;
-        String head;
-
-        byte[] next(EventRecord event) {
-            String previous = head == null ? EventLog.GENESIS : head;
-            if (event.seq() != count + 1) {
-                throw new IllegalStateException("the event log jumps from " + count + " to " + event.seq()
-                        + "; an export never signs a log with a gap");
-            }
-            if (!previous.equals(event.prevHash()) || !event.recomputedHash().equals(event.hash())) {
-                throw new IllegalStateException("event " + event.seq() + " of the event log does not chain to the one"
-                        + " before it: the stored log was altered; an export never signs it");
-            }
-            head = event.hash();
-            count++;
-            return CanonicalJson.bytes(event);
-        }
-    }
-
-    /**
      * Trials' diffs, logs and the views into the zip, each copied from the previous export's deflated
      * file where that still applies, else deflated now; either way kept for the next export.
      */
@@ -413,54 +327,6 @@ public final class ExportWriter {
         }
     }
 
-    /** Lines on disk, with each line's offset, readable by index once written. */
-    private static final class LineSpool implements AutoCloseable {
-        final Path file;
-        private final OutputStream out;
-        private long[] offsets = new long[256];
-        private int size;
-        private long length;
-        private RandomAccessFile reader;
-
-        LineSpool(Path file) throws IOException {
-            this.file = file;
-            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-        }
-
-        void append(byte[] line) throws IOException {
-            if (size + 1 >= offsets.length) {
-                offsets = Arrays.copyOf(offsets, offsets.length * 2);
-            }
-            offsets[size++] = length;
-            out.write(line);
-            out.write('\n');
-            length += line.length + 1;
-            offsets[size] = length;
-        }
-
-        void finishWriting() throws IOException {
-            out.close();
-        }
-
-        String load(int index) throws IOException {
-            if (reader == null) {
-                reader = new RandomAccessFile(file.toFile(), "r");
-            }
-            byte[] line = new byte[(int) (offsets[index + 1] - offsets[index] - 1)];
-            reader.seek(offsets[index]);
-            reader.readFully(line);
-            return new String(line, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-            if (reader != null) {
-                reader.close();
-            }
-        }
-    }
-
     /** The zip being written: every entry under one folder, hashed into the manifest as it goes. */
     private static final class ZipExport implements AutoCloseable {
         private final StreamingZip zip;
@@ -475,10 +341,6 @@ public final class ExportWriter {
             this.root = root;
             this.manifestSpool = spool.resolve("manifest");
             this.manifest = writer(manifestSpool);
-        }
-
-        void level(int level) {
-            zip.level(level);
         }
 
         OutputStream open(String path) throws IOException {
@@ -506,15 +368,16 @@ public final class ExportWriter {
             return zip.deflate(bytes, sha);
         }
 
+        /** A file made on another thread ({@link DerivedFiles}). */
+        void putSpooled(String path, StreamingZip.Spooled file) throws IOException {
+            zip.putSpooled(root + path, file);
+            listed(path, file.sha256());
+        }
+
         /** A file deflated already, whose hash is known. */
         void putDeflated(String path, Deflated file) throws IOException {
             zip.putDeflated(root + path, file);
             listed(path, file.sha256());
-        }
-
-        void copy(String path, Path file) throws IOException {
-            Files.copy(file, open(path));
-            close(path);
         }
 
         /** MANIFEST.json: the SHA-256 of every other file, in the order they were written. */

@@ -238,8 +238,20 @@ final class PaperViews {
         return md.toString();
     }
 
-    String knowledge(RecordLoader loader) throws IOException {
-        String metric = flat(campaign.metric());
+    /**
+     * A kept record's line in KNOWLEDGE.md's current-best lineage, without the indent and the best
+     * mark: written down while the records stream past, as {@link #treeTail}, since the chain can be
+     * long and would otherwise be read back record by record.
+     */
+    String lineageEntry(ExportRecord r) {
+        String delta = delta(r);
+        return "exp_" + exp(r.number()) + " [" + flat(r.specialist()) + ", " + r.status() + ", "
+                + flat(campaign.metric()) + '=' + num(r.score()) + (delta.isEmpty() ? "" : ", Δ=" + delta) + "] "
+                + cut(flat(r.hypothesis()), 120);
+    }
+
+    /** @param lineage the {@link #lineageEntry} of the kept record at a skeleton index */
+    String knowledge(RecordLoader loader, TailLoader lineage) throws IOException {
         StringBuilder md = new StringBuilder("# Research Knowledge Base\n").append(GENERATED)
                 .append("\n## Research Tree\nThe full tree is `tree.tsv` (preorder, siblings adjacent; columns: exp_id,"
                         + " parent_exp, depth, path, specialist, status, ")
@@ -250,15 +262,8 @@ final class PaperViews {
         } else {
             md.append("**Current-best lineage** (root → best):\n\n");
             for (int k = 0; k < chain.size(); k++) {
-                ExportRecord r = loader.load(chain.get(k));
-                md.append(k == 0 ? "    " : "     └─ ").append("exp_").append(exp(r.number())).append(" [")
-                        .append(flat(r.specialist())).append(", ").append(r.status()).append(", ").append(metric)
-                        .append('=').append(num(r.score()));
-                if (!delta(r).isEmpty()) {
-                    md.append(", Δ=").append(delta(r));
-                }
-                md.append("] ").append(cut(flat(r.hypothesis()), 120)).append(k == chain.size() - 1 ? " ← BEST" : "")
-                        .append('\n');
+                md.append(k == 0 ? "    " : "     └─ ").append(lineage.load(chain.get(k)))
+                        .append(k == chain.size() - 1 ? " ← BEST" : "").append('\n');
             }
         }
         md.append("\n## Recent Activity (last ").append(RECENT_SIZE).append(")\n\n")

@@ -22,8 +22,8 @@ import java.util.zip.Deflater;
  * This writer appends each entry's central directory record to a spool file instead and copies it
  * out at the end.
  *
- * <p>Entries are deflated (or stored in deflate's uncompressed blocks at level 0), with sizes and
- * CRC in a data descriptor after the data (general purpose flag bit 3) and UTF-8 names (bit 11).
+ * <p>Entries are deflated (a {@link #spool spooled} one may be stored in deflate's uncompressed
+ * blocks, at level 0), with sizes and CRC in a data descriptor after the data (general purpose flag bit 3) and UTF-8 names (bit 11).
  * ZIP64 end records are written when there are 65,535 entries or more, or the archive passes 4 GiB;
  * a single entry must stay under 4 GiB.
  */
@@ -52,11 +52,6 @@ final class StreamingZip implements AutoCloseable {
         LocalDateTime t = LocalDateTime.ofInstant(modified, ZoneOffset.UTC);
         this.dosTime = t.getHour() << 11 | t.getMinute() << 5 | t.getSecond() / 2;
         this.dosDate = Math.max(0, t.getYear() - 1980) << 9 | t.getMonthValue() << 5 | t.getDayOfMonth();
-    }
-
-    /** Compression for the entries opened from now on (Deflater levels; 0 stores blocks as they are). */
-    void level(int level) {
-        deflater.setLevel(level);
     }
 
     /** Starts an entry; write its bytes to the returned stream, then {@link #closeEntry()}. */
@@ -98,13 +93,89 @@ final class StreamingZip implements AutoCloseable {
 
     /** Adds a file that is deflated already, copying its bytes as they are. */
     void putDeflated(String name, Deflated file) throws IOException {
+        putRaw(name, file.crc(), file.size(), file.data().length, () -> out.write(file.data()));
+    }
+
+    /**
+     * What {@link #spool} made: an entry's deflated bytes in a file of their own, with the CRC-32,
+     * length and SHA-256 of the original bytes.
+     */
+    record Spooled(Path file, String sha256, int crc, long size, long compressed) {}
+
+    /** What an entry holds: written to the stream given, which deflates it. */
+    interface Content {
+        void writeTo(OutputStream entry) throws IOException;
+    }
+
+    /**
+     * Deflates an entry into {@code file}, hashing it on the way, on whichever thread calls: so an
+     * entry can be made while the archive is busy with others, and {@link #putSpooled added} when
+     * its turn comes.
+     */
+    static Spooled spool(Path file, int level, Content content) throws IOException {
+        try (Spooling entry = new Spooling(file, level)) {
+            content.writeTo(entry);
+            return entry.finish();
+        }
+    }
+
+    /** An entry being {@link #spool spooled}, for content that is written a piece at a time. */
+    static final class Spooling extends OutputStream {
+        private final Path file;
+        private final Deflater deflater;
+        private final OutputStream target;
+        private final Deflating deflating;
+        private final HashingStream hashed;
+
+        Spooling(Path file, int level) throws IOException {
+            this.file = file;
+            this.deflater = new Deflater(level, true);
+            this.target = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            this.deflating = new Deflating(deflater, target, new byte[64 * 1024]);
+            this.hashed = new HashingStream(deflating);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            hashed.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            hashed.write(b, off, len);
+        }
+
+        /** Ends the entry; the stream is closed. */
+        Spooled finish() throws IOException {
+            deflating.finish();
+            close();
+            return new Spooled(file, hashed.hex(), (int) deflating.crc.getValue(), deflating.size, deflating.compressed);
+        }
+
+        @Override
+        public void close() throws IOException {
+            deflater.end();
+            target.close();
+        }
+    }
+
+    /** Adds an entry {@link #spool spooled} before, copying its deflated bytes as they are. */
+    void putSpooled(String name, Spooled entry) throws IOException {
+        putRaw(name, entry.crc(), entry.size(), entry.compressed(), () -> Files.copy(entry.file(), out));
+    }
+
+    private interface RawData {
+        void write() throws IOException;
+    }
+
+    private void putRaw(String name, int crc, long size, long compressed, RawData data) throws IOException {
         if (current != null) {
             throw new IllegalStateException("entry " + current.name + " is still open");
         }
         long offset = out.count;
         byte[] encoded = localHeader(name);
-        out.write(file.data());
-        recordEntry(name, encoded, offset, file.crc(), file.data().length, file.size());
+        data.write();
+        recordEntry(name, encoded, offset, crc, compressed, size);
     }
 
     /** Writes an entry's local header; the CRC and sizes follow its data, in a data descriptor. */
@@ -215,19 +286,19 @@ final class StreamingZip implements AutoCloseable {
         out.flush();
     }
 
-    /** The open entry: deflates what is written to it into the archive, counting and checksumming. */
-    private final class Entry extends OutputStream {
-        final String name;
-        final byte[] encodedName;
-        final long offset;
+    /** Deflates what is written to it into a target, counting and checksumming. */
+    private static class Deflating extends OutputStream {
+        private final Deflater deflater;
+        private final OutputStream target;
+        private final byte[] buffer;
         final CRC32 crc = new CRC32();
         long size;
         long compressed;
 
-        Entry(String name, byte[] encodedName, long offset) {
-            this.name = name;
-            this.encodedName = encodedName;
-            this.offset = offset;
+        Deflating(Deflater deflater, OutputStream target, byte[] buffer) {
+            this.deflater = deflater;
+            this.target = target;
+            this.buffer = buffer;
         }
 
         @Override
@@ -244,26 +315,40 @@ final class StreamingZip implements AutoCloseable {
             size += len;
             deflater.setInput(b, off, len);
             while (!deflater.needsInput()) {
-                drain(Deflater.NO_FLUSH);
+                drain();
             }
         }
 
         void finish() throws IOException {
             deflater.finish();
             while (!deflater.finished()) {
-                drain(Deflater.NO_FLUSH);
+                drain();
             }
         }
 
-        private void drain(int flush) throws IOException {
-            int n = deflater.deflate(buffer, 0, buffer.length, flush);
-            out.write(buffer, 0, n);
+        private void drain() throws IOException {
+            int n = deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
+            target.write(buffer, 0, n);
             compressed += n;
         }
 
         @Override
         public void close() {
-            // closeEntry() ends an entry; callers may close the stream they were given freely.
+            // Whoever made it ends it (finish, closeEntry); callers may close the stream they were given freely.
+        }
+    }
+
+    /** The open entry of the archive. */
+    private final class Entry extends Deflating {
+        final String name;
+        final byte[] encodedName;
+        final long offset;
+
+        Entry(String name, byte[] encodedName, long offset) {
+            super(deflater, out, buffer);
+            this.name = name;
+            this.encodedName = encodedName;
+            this.offset = offset;
         }
     }
 

@@ -806,7 +806,7 @@ public final class Verifier {
         PaperViews.RecordLoader loader = records::get;
         Map<String, String> expected = Map.of("results.tsv", results.toString(), "tree.tsv", tree.toString(),
                 "best.json", views.bestJson(loader), "LEADERBOARD.md", views.leaderboard(loader), "KNOWLEDGE.md",
-                views.knowledge(loader));
+                views.knowledge(loader, i -> views.lineageEntry(records.get(i))));
         for (String name : VIEWS) {
             if (!exists(name)) {
                 failures.add(name + " is missing");

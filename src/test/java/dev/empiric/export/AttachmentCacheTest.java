@@ -129,35 +129,14 @@ class AttachmentCacheTest {
      * and the views in the order of their hashes.
      */
     private static ExportSource asServed(AtomicInteger logReads, UnaryOperator<TrialExport> change) {
-        ExportSource source = fixture.source();
-        return new ExportSource() {
-            @Override
-            public ExportCampaign campaign() {
-                return source.campaign();
-            }
-
-            @Override
-            public Stream<TrialExport> trials() {
-                return source.trials().map(t -> {
-                    String text = t.log().text().get();
-                    TrialLog log = text.isEmpty() ? TrialLog.NONE : new TrialLog(1_000 + t.record().number(), () -> {
-                        logReads.incrementAndGet();
-                        return text;
-                    });
-                    return change.apply(new TrialExport(t.record(), t.diff(), log));
-                });
-            }
-
-            @Override
-            public Stream<EventRecord> events() {
-                return source.events();
-            }
-
-            @Override
-            public Stream<ShownView> views() {
-                return source.views().sorted(Comparator.comparing(ShownView::sha256));
-            }
-        };
+        return fixture.source(UnaryOperator.identity(), trials -> trials.map(t -> {
+            String text = t.log().text().get();
+            TrialLog log = text.isEmpty() ? TrialLog.NONE : new TrialLog(1_000 + t.record().number(), () -> {
+                logReads.incrementAndGet();
+                return text;
+            });
+            return change.apply(new TrialExport(t.record(), t.diff(), log));
+        }), views -> views.sorted(Comparator.comparing(ShownView::sha256)));
     }
 
     private static Export export(ExportSource source, Path cache) throws IOException {

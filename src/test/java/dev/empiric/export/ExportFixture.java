@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -291,6 +292,33 @@ final class ExportFixture implements AutoCloseable {
             @Override
             public Stream<ShownView> views() {
                 return shownViews().stream();
+            }
+        };
+    }
+
+    /** The fixture's source with its event log, trials and views passed through the given changes. */
+    ExportSource source(UnaryOperator<Stream<EventRecord>> events, UnaryOperator<Stream<TrialExport>> trials,
+            UnaryOperator<Stream<ShownView>> views) {
+        ExportSource plain = source();
+        return new ExportSource() {
+            @Override
+            public ExportCampaign campaign() {
+                return plain.campaign();
+            }
+
+            @Override
+            public Stream<TrialExport> trials() {
+                return trials.apply(plain.trials());
+            }
+
+            @Override
+            public Stream<EventRecord> events() {
+                return events.apply(plain.events());
+            }
+
+            @Override
+            public Stream<ShownView> views() {
+                return views.apply(plain.views());
             }
         };
     }

@@ -12,7 +12,6 @@ import dev.empiric.export.ExportChecks.Result;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.empiric.trial.Label;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,16 +21,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.transport.BundleWriter;
@@ -274,28 +265,8 @@ class ExportVerificationTest {
 
     /** An export signed by the server's key, of the fixture with some trials replaced. */
     private static Path exportWith(UnaryOperator<TrialExport> change, String name) throws IOException {
-        ExportSource source = fixture.source();
-        ExportSource changed = new ExportSource() {
-            @Override
-            public ExportCampaign campaign() {
-                return source.campaign();
-            }
-
-            @Override
-            public Stream<TrialExport> trials() {
-                return source.trials().map(change);
-            }
-
-            @Override
-            public Stream<EventRecord> events() {
-                return source.events();
-            }
-
-            @Override
-            public Stream<ShownView> views() {
-                return source.views();
-            }
-        };
+        ExportSource changed = fixture.source(UnaryOperator.identity(), trials -> trials.map(change),
+                UnaryOperator.identity());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportWriter.Summary written = new ExportWriter(fixture.key, CLOCK).writeZip(changed, fixture.repository, out);
         return unzip(out.toByteArray(), temp.resolve(name)).resolve(written.folder());

@@ -1,5 +1,7 @@
 package dev.empiric.export;
 
+import dev.empiric.Sha256;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,9 +40,12 @@ class StreamingZipTest {
             zip.closeEntry();
             zip.putNextEntry("export/views/\u00e9t\u00e9.md").write("caf\u00e9\n".repeat(1000).getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
-            zip.level(Deflater.NO_COMPRESSION);
-            zip.putNextEntry("export/repo.bundle").write(random);
-            zip.closeEntry();
+            // As an export's bundle: stored (a pack is compressed already), made into a file of its own first.
+            StreamingZip.Spooled bundle = StreamingZip.spool(temp.resolve("bundle"), Deflater.NO_COMPRESSION,
+                    entry -> entry.write(random));
+            assertEquals(Sha256.hex(random), bundle.sha256());
+            assertTrue(bundle.compressed() > random.length, "stored, not deflated: " + bundle.compressed());
+            zip.putSpooled("export/repo.bundle", bundle);
             zip.putNextEntry("export/empty").close();
             zip.closeEntry();
             zip.finish();
