@@ -181,9 +181,10 @@ final class DerivedFiles implements AutoCloseable {
         List<ObjectId> commits = new ArrayList<>();
         List<Integer> committed = new ArrayList<>();
         // Deflated as the records pass, while the export's thread, reading the store, is the slower.
-        StreamingZip.Spooling lines = new StreamingZip.Spooling(spool.resolve("entry-trials.jsonl"), Deflater.BEST_SPEED);
-        StreamingZip.Spooling results = new StreamingZip.Spooling(spool.resolve("entry-results.tsv"), Deflater.BEST_SPEED);
-        try (lines; results;
+        try (StreamingZip.Spooling lines = new StreamingZip.Spooling(spool.resolve("entry-trials.jsonl"),
+                        Deflater.BEST_SPEED);
+                StreamingZip.Spooling results = new StreamingZip.Spooling(spool.resolve("entry-results.tsv"),
+                        Deflater.BEST_SPEED);
                 LineSpool records = new LineSpool(spool.resolve("trials.jsonl"));
                 Writer resultRows = new BufferedWriter(new OutputStreamWriter(results, StandardCharsets.UTF_8), 1 << 16);
                 LineSpool treeTails = new LineSpool(spool.resolve("tree-tails"));
