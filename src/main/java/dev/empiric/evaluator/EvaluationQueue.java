@@ -176,8 +176,8 @@ public class EvaluationQueue {
 
     /**
      * One heartbeat: renew this server's leases, kill the attempts it must stop, re-queue trials
-     * whose servers stopped renewing theirs, and remove this server's containers that belong to no
-     * attempt it is evaluating.
+     * whose servers stopped renewing theirs, and remove the containers that belong to no attempt: this
+     * server's that it is not evaluating, and on a shared engine, those of servers that lost their lease.
      */
     private boolean beat() {
         Map<Long, Integer> attempts = new HashMap<>();
@@ -196,9 +196,9 @@ public class EvaluationQueue {
         if (sandbox.ping()) {
             Set<String> busy = new HashSet<>();
             evaluating.values().forEach(job -> busy.add(Sandbox.trialKey(job.campaignId(), job.number())));
-            int removed = sandbox.removeStrays(busy);
+            int removed = sandbox.removeStrays(busy, () -> trials.liveLeases(Instant.now()));
             if (removed > 0) {
-                LOG.infof("removed %d containers and volumes that no running attempt of this server owns", removed);
+                LOG.infof("removed %d containers and volumes that no running attempt owns", removed);
             }
         }
         return false;

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.async.ResultCallbackTemplate;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
@@ -11,6 +12,8 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import dev.empiric.store.StoreIdentity;
+import dev.empiric.trial.TrialLease;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -49,13 +53,16 @@ import org.jboss.logging.Logger;
  * <p>Finished containers and their volumes are removed off the evaluator's path ({@link
  * #removeLater}): an attempt's outcome does not wait for the engine to tear its containers down.
  * Whatever such a removal fails to remove carries this server's labels and is removed by the next
- * stray sweep ({@link #removeStrays}), or at the next start ({@link #removeLeftovers}).
+ * stray sweep ({@link #removeStrays}), or at the next start ({@link #removeLeftovers}). On an engine
+ * that servers of one store share, the sweep also removes what a server that stopped renewing its
+ * leases left behind; nothing labelled with another store is ever touched.
  */
 @ApplicationScoped
 public class Sandbox {
 
     private static final Logger LOG = Logger.getLogger(Sandbox.class);
     static final String LABEL_PLATFORM = "empiric.platform";
+    static final String LABEL_STORE = "empiric.store";
     static final String LABEL_INSTANCE = "empiric.instance";
     static final String LABEL_CAMPAIGN = "empiric.campaign";
     static final String LABEL_TRIAL = "empiric.trial";
@@ -63,6 +70,7 @@ public class Sandbox {
 
     private final DockerClient docker;
     private final InstanceIdentity instance;
+    private final StoreIdentity store;
     /** The {@link #trialKey}s of attempts stopped while they ran; no container of theirs may start. */
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     /**
@@ -73,9 +81,10 @@ public class Sandbox {
             Thread.ofPlatform().name("empiric-removals").daemon().factory());
     private final StraySightings straySightings = new StraySightings();
 
-    Sandbox(DockerClient docker, InstanceIdentity instance) {
+    Sandbox(DockerClient docker, InstanceIdentity instance, StoreIdentity store) {
         this.docker = docker;
         this.instance = instance;
+        this.store = store;
     }
 
     public record Limits(long memoryMb, double cpus, long pids) {}
@@ -101,6 +110,7 @@ public class Sandbox {
     public Map<String, String> labels(long campaignId, int trialNumber) {
         Map<String, String> labels = new HashMap<>();
         labels.put(LABEL_PLATFORM, "empiric");
+        labels.put(LABEL_STORE, store.id());
         labels.put(LABEL_INSTANCE, instance.id());
         labels.put(LABEL_CAMPAIGN, Long.toString(campaignId));
         labels.put(LABEL_TRIAL, Integer.toString(trialNumber));
@@ -364,58 +374,88 @@ public class Sandbox {
         return entry.getLinkFlag() == TarConstants.LF_NORMAL || entry.getLinkFlag() == TarConstants.LF_OLDNORM;
     }
 
-    /** Removes every container and volume this server instance left behind (after a crash). */
-    public int removeLeftovers() {
-        Map<String, String> mine = Map.of(LABEL_INSTANCE, instance.id());
-        var containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec();
-        containers.forEach(container -> remove(container.getId()));
-        var volumes = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
-                .exec().getVolumes();
-        if (volumes != null) {
-            volumes.forEach(volume -> removeVolume(volume.getName()));
-        }
-        return containers.size() + (volumes == null ? 0 : volumes.size());
-    }
-
     /**
-     * Removes this server's containers and volumes that belong to none of {@code busy} (trial keys,
-     * {@link #trialKey}): what a clean-up could not remove while the engine was down, or what an
-     * attempt left behind. Runs while trials are evaluated, so it never touches a busy trial's, and
-     * removes only what the previous sweep found stray too: an attempt that starts while this one
-     * lists (not yet among {@code busy}) and a removal under way on the removal thread (whose trial is
-     * no longer busy) are both gone from the next sweep's list, instead of being raced.
+     * Removes every container and volume this server instance left behind (after a crash): those of
+     * its store, and those from before containers carried the store's id. Not another store's, whose
+     * server may have been given the same instance id.
      */
-    public int removeStrays(Set<String> busy) {
-        List<String> containers = new ArrayList<>();
-        List<String> volumes = new ArrayList<>();
-        for (var container : docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL_INSTANCE, instance.id())).exec()) {
-            if (!busy.contains(trialKey(container.getLabels()))) {
-                containers.add(container.getId());
-            }
-        }
-        var listed = docker.listVolumesCmd().withFilter("label", List.of(LABEL_INSTANCE + "=" + instance.id()))
-                .exec().getVolumes();
-        for (var volume : listed == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : listed) {
-            if (!busy.contains(trialKey(volume.getLabels()))) {
-                volumes.add(volume.getName());
-            }
-        }
-        Set<String> confirmed = straySightings.confirmed(containers, volumes);
+    public int removeLeftovers() {
         int removed = 0;
-        for (String container : containers) {
-            if (confirmed.contains(container)) {
-                remove(container);
-                removed++;
-            }
-        }
-        for (String volume : volumes) {
-            if (confirmed.contains(volume)) {
-                removeVolume(volume);
+        for (Labelled thing : listed(Map.of(LABEL_INSTANCE, instance.id()))) {
+            String storeId = thing.labels().get(LABEL_STORE);
+            if (storeId == null || storeId.equals(store.id())) {
+                thing.remove().run();
                 removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * Removes the store's containers and volumes that no attempt owns: this server's that belong to
+     * none of {@code busy} (trial keys, {@link #trialKey}), such as what a clean-up could not remove
+     * while the engine was down, and other servers' on a shared engine whose trial is not among
+     * {@code leased} (read only when another server's are found): the server that made them stopped
+     * renewing its lease, so the trial was taken from it, or finished. Runs while trials are
+     * evaluated, so it never touches a busy trial's, and removes only what the previous sweep found
+     * stray too: an attempt that starts while this one lists (not yet among {@code busy}, or its lease
+     * not yet read) and a removal under way on the removal thread (whose trial is no longer busy) are
+     * both gone from the next sweep's list, instead of being raced.
+     */
+    public int removeStrays(Set<String> busy, Supplier<Set<TrialLease>> leased) {
+        List<Labelled> listed = listed(Map.of(LABEL_STORE, store.id()));
+        Set<TrialLease> leases = listed.stream().anyMatch(thing -> !instance.id().equals(thing.owner()))
+                ? leased.get() : Set.of();
+        List<Labelled> strays = listed.stream().filter(thing -> instance.id().equals(thing.owner())
+                ? !busy.contains(trialKey(thing.labels()))
+                : thing.lease().filter(leases::contains).isEmpty()).toList();
+        Set<String> confirmed = straySightings.confirmed(strays.stream().map(Labelled::name).toList());
+        int removed = 0;
+        for (Labelled stray : strays) {
+            if (confirmed.contains(stray.name())) {
+                stray.remove().run();
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * A container or a volume as the engine lists it: its id or name, its labels, and how to remove
+     * it. Containers come first, so that a volume is removed after the containers that mount it.
+     */
+    private record Labelled(String name, Map<String, String> labels, Runnable remove) {
+
+        String owner() {
+            return labels.get(LABEL_INSTANCE);
+        }
+
+        /** The lease its maker held on its trial, unless its labels do not name one. */
+        Optional<TrialLease> lease() {
+            try {
+                return Optional.of(new TrialLease(owner(), Long.parseLong(labels.get(LABEL_CAMPAIGN)),
+                        Integer.parseInt(labels.get(LABEL_TRIAL))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private List<Labelled> listed(Map<String, String> labels) {
+        List<Labelled> listed = new ArrayList<>();
+        for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+            listed.add(new Labelled(container.getId(), labelsOf(container.getLabels()), () -> remove(container.getId())));
+        }
+        List<String> filter = labels.entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()).toList();
+        var volumes = docker.listVolumesCmd().withFilter("label", filter).exec().getVolumes();
+        for (var volume : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
+            listed.add(new Labelled(volume.getName(), labelsOf(volume.getLabels()), () -> removeVolume(volume.getName())));
+        }
+        return listed;
+    }
+
+    private static Map<String, String> labelsOf(Map<String, String> labels) {
+        return labels == null ? Map.of() : labels;
     }
 
     /** What names one trial's containers and volumes among this server's: campaign and trial number. */
@@ -424,7 +464,7 @@ public class Sandbox {
     }
 
     private static String trialKey(Map<String, String> labels) {
-        return labels == null ? "" : labels.get(LABEL_CAMPAIGN) + "/" + labels.get(LABEL_TRIAL);
+        return labels.get(LABEL_CAMPAIGN) + "/" + labels.get(LABEL_TRIAL);
     }
 
     /**

@@ -15,9 +15,8 @@ final class StraySightings {
     private Set<String> previous = Set.of();
 
     /** Of the containers and volumes found stray now (by id and name), those the last sweep found stray too. */
-    synchronized Set<String> confirmed(List<String> containers, List<String> volumes) {
-        Set<String> now = new HashSet<>(containers);
-        now.addAll(volumes);
+    synchronized Set<String> confirmed(List<String> strays) {
+        Set<String> now = new HashSet<>(strays);
         Set<String> twice = new HashSet<>(now);
         twice.retainAll(previous);
         previous = now;

@@ -35,6 +35,9 @@ import java.time.Instant;
 @NamedQuery(name = Trial.LEASE_EXPIRED, query = """
         select t.id, t.campaignId from Trial t where t.state = dev.empiric.trial.TrialState.RUNNING
         and t.leaseUntil < :now order by t.id""")
+@NamedQuery(name = Trial.LIVE_LEASES, query = """
+        select t.leaseOwner, t.campaignId, t.number from Trial t where t.state = dev.empiric.trial.TrialState.RUNNING
+        and t.leaseOwner is not null and t.leaseUntil >= :now""")
 @NamedQuery(name = Trial.LEASED_TO, query = """
         select t.id, t.attempts from Trial t where t.id in :ids and t.state = dev.empiric.trial.TrialState.RUNNING
         and t.leaseOwner = :owner""")
@@ -91,6 +94,7 @@ public class Trial extends PanacheEntityBase {
     static final String CLAIMABLE = "Trial.claimable";
     static final String RUNNING_LEASED_BY = "Trial.runningLeasedBy";
     static final String LEASE_EXPIRED = "Trial.leaseExpired";
+    static final String LIVE_LEASES = "Trial.liveLeases";
     static final String LEASED_TO = "Trial.leasedTo";
     static final String EXTEND_LEASES = "Trial.extendLeases";
     static final String QUEUED_IN_CAMPAIGN = "Trial.queuedInCampaign";

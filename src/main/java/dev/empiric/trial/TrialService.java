@@ -461,6 +461,14 @@ public class TrialService {
         return recovered;
     }
 
+    /**
+     * The trials some server is evaluating right now, by the leases it keeps renewing: what a stray
+     * sweep must leave alone of another server's containers on a shared engine.
+     */
+    public Set<TrialLease> liveLeases(Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> trials.liveLeases(now));
+    }
+
     /** Gives a RUNNING trial another attempt (no back-off: nothing is known to be wrong now). */
     private boolean requeue(long campaignId, long trialId, Predicate<Trial> stillDue, Function<Trial, String> why) {
         Campaign campaign = Campaign.lock(campaignId);

@@ -10,9 +10,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.hibernate.Timeouts;
 import org.hibernate.jpa.AvailableHints;
@@ -117,6 +119,14 @@ public class Trials {
     /** Trial ids (with their campaign ids) RUNNING under a lease that ran out before {@code now}. */
     public List<Object[]> leaseExpired(Instant now) {
         return em.createNamedQuery(Trial.LEASE_EXPIRED, Object[].class).setParameter("now", now).getResultList();
+    }
+
+    /** Every RUNNING trial whose lease runs until {@code now} or later, with the server holding it. */
+    public Set<TrialLease> liveLeases(Instant now) {
+        Set<TrialLease> leases = new HashSet<>();
+        em.createNamedQuery(Trial.LIVE_LEASES, Object[].class).setParameter("now", now).getResultList().forEach(
+                row -> leases.add(new TrialLease((String) row[0], (Long) row[1], (Integer) row[2])));
+        return leases;
     }
 
     /** Of these trials, the ones still RUNNING under {@code owner}'s lease, with the attempt each is at. */

@@ -19,7 +19,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +58,56 @@ class RecoveryTest {
         assertTrue(Containers.of(docker, sandbox.instanceId()).contains(keeper));
         assertEquals(1, sandbox.removeLeftovers());
         assertFalse(Containers.of(docker, sandbox.instanceId()).contains(keeper));
+    }
+
+    /**
+     * On an engine that servers of one store share, a server that died leaves its containers running;
+     * the others remove them once its lease on their trial ran out, not while it holds it, and never
+     * touch what a server of another store left, even under the same instance id.
+     */
+    @Test
+    @Tag("store")
+    void aDeadPeersLeftoversAreRemovedOnceItsLeaseRanOutAndAnotherStoresNever() {
+        long campaign = Api.measuredCampaign("digits", null);
+        long id = Api.run(campaign, "more epochs", Diffs.digits("EPOCHS = 10", "EPOCHS = 12")).getLong("id");
+        int number = Api.trial(id).getInt("number");
+        String peer = sandbox.instanceId() + "-peer";
+        QuarkusTransaction.requiringNew().run(() -> { // as the peer holds it, mid-attempt
+            Trial trial = Trial.findById(id);
+            trial.state = TrialState.RUNNING;
+            trial.leaseOwner = peer;
+            trial.leaseUntil = Instant.now().plus(Duration.ofMinutes(10));
+        });
+        Map<String, String> peers = new HashMap<>(sandbox.labels(campaign, number));
+        peers.put(Sandbox.LABEL_INSTANCE, peer);
+        Map<String, String> anotherStores = new HashMap<>(peers);
+        anotherStores.put(Sandbox.LABEL_STORE, "another-store");
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        String peerVolume = sandbox.createTmpfsVolume("empiric-" + peer + "-out", 1, peers);
+        String peerKeeper = sandbox.startKeeper(image, null, null, List.of(new Sandbox.Volume(peerVolume, "/kept", true)),
+                new Sandbox.Limits(32, 0.25, 16), Duration.ofMinutes(5), peers);
+        String foreignKeeper = sandbox.startKeeper(image, null, null, List.of(), new Sandbox.Limits(32, 0.25, 16),
+                Duration.ofMinutes(5), anotherStores);
+        try {
+            for (int sweep = 0; sweep < 3; sweep++) {
+                sandbox.removeStrays(Set.of(), () -> trials.liveLeases(Instant.now()));
+            }
+            assertTrue(Containers.of(docker, peer).contains(peerKeeper), "a peer's container is left while it holds the lease");
+            assertEquals(List.of(peerVolume), Containers.volumes(docker, peer));
+
+            QuarkusTransaction.requiringNew().run(() -> Trial.<Trial>findById(id).leaseUntil = Instant.now().minusSeconds(1));
+            for (int sweep = 0; sweep < 2; sweep++) { // a stray is removed at its second sighting
+                sandbox.removeStrays(Set.of(), () -> trials.liveLeases(Instant.now()));
+            }
+            assertEquals(List.of(foreignKeeper), Containers.of(docker, peer), "the peer's keeper went, another store's stayed");
+            assertEquals(List.of(), Containers.volumes(docker, peer));
+        } finally {
+            sandbox.remove(foreignKeeper);
+            sandbox.remove(peerKeeper);
+            sandbox.removeVolume(peerVolume);
+        }
+        // this server's heartbeat took the trial over from the peer meanwhile, or takes it over now
+        assertEquals("FINISHED", Api.await(id).getString("state"));
     }
 
     @Test

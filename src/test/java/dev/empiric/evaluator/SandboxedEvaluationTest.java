@@ -287,11 +287,10 @@ class SandboxedEvaluationTest {
     @Test
     void aPreflightPastItsDeadlineKillsItsKeeper() {
         String image = catalog.find("digits").orElseThrow().recipeImage();
-        // Labelled as another server's, so that this server's heartbeat does not remove it as a stray
-        // (it belongs to no attempt); the sandbox's own clean-up of it is what is tested.
+        // Labelled as another store's server's, so that this server's heartbeat does not remove it as a
+        // stray (it belongs to no attempt); the sandbox's own clean-up of it is what is tested.
         String owner = instance.id() + "-exec-test";
-        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, 999_002));
-        labels.put(Sandbox.LABEL_INSTANCE, owner);
+        Map<String, String> labels = anotherStoresLabels(owner, 999_002);
         String keeper = sandbox.startKeeper(image, Path.of("environments/digits/recipe").toAbsolutePath().toString(),
                 "/work/recipe", List.of(), new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(60), labels);
         try {
@@ -321,9 +320,8 @@ class SandboxedEvaluationTest {
     @Test
     void theKeptResultIsARegularFileWithinItsLimitAndLinksCountForNothing() throws IOException {
         String image = catalog.find("digits").orElseThrow().recipeImage();
-        String owner = instance.id() + "-kept-test"; // not this server's: its stray sweep leaves these alone
-        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, 999_004));
-        labels.put(Sandbox.LABEL_INSTANCE, owner);
+        String owner = instance.id() + "-kept-test"; // not this store's: the stray sweep leaves these alone
+        Map<String, String> labels = anotherStoresLabels(owner, 999_004);
         String out = sandbox.createTmpfsVolume("empiric-" + owner + "-out", 1, labels);
         String result = sandbox.createTmpfsVolume("empiric-" + owner + "-result", 1, labels);
         List<String> containers = new ArrayList<>();
@@ -351,6 +349,14 @@ class SandboxedEvaluationTest {
         }
         assertEquals(List.of(), Containers.of(docker, owner));
         assertEquals(List.of(), Containers.volumes(docker, owner));
+    }
+
+    /** Labels of a server of another store that shares this engine: no sweep of this server touches its containers. */
+    private Map<String, String> anotherStoresLabels(String owner, int trialNumber) {
+        Map<String, String> labels = new HashMap<>(sandbox.labels(campaign, trialNumber));
+        labels.put(Sandbox.LABEL_INSTANCE, owner);
+        labels.put(Sandbox.LABEL_STORE, "another-store");
+        return labels;
     }
 
     /** Runs {@code script} on the kept volumes (as the recipe and the scorer would), then reads the keeper. */

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * They split a queue of 40 trials with each trial evaluated exactly once; when one is killed with
  * SIGKILL in the middle of a trial, the other re-runs that trial (and whatever else the dead server
  * was running in its second slot) as attempt 2 once the dead server's lease runs out, and finishes
- * everything; no other trial runs twice. A trial cancelled through the server that is not running
+ * everything; no other trial runs twice, and the survivor removes the containers the dead server left
+ * on the engine they share. A trial cancelled through the server that is not running
  * it has its containers killed by the one that is; a campaign runner's turns are taken by one server
  * only. The assertions read the rows and the event log straight from the database.
  */
@@ -153,10 +154,13 @@ class ScaleOutIT {
         assertTrue(column(campaign, 1, "notes").contains("server " + victimId + " did not renew its lease"),
                 column(campaign, 1, "notes"));
 
-        // Restarted, the dead server removes what it left on the engine.
-        victim.start();
-        until("the restarted server removed its leftovers", Duration.ofSeconds(60),
+        // The survivor shares the engine and the store: what the dead server left there is removed by it,
+        // without waiting for the dead one to come back, and the dead one restarts on a clean engine.
+        until("the survivor removed the dead server's leftovers", Duration.ofSeconds(60),
                 () -> Containers.of(docker, victimId).isEmpty() && Containers.volumes(docker, victimId).isEmpty());
+        assertTrue(survivor.logText().contains("containers and volumes that no running attempt owns"),
+                "the survivor's log says what it removed");
+        victim.start();
 
         cancellationReachesTheServerRunningTheTrial(campaign);
         aRunnersTurnsAreTakenByOneServer();
