@@ -55,6 +55,8 @@ final class DerivedFiles implements AutoCloseable {
     }
 
     private static final List<Object> END = List.of();
+    /** Follows the last file made, or a failure: {@link #putInto} waits for it rather than polling. */
+    private static final File NO_MORE = new File("", null);
     private static final int BATCH = 128;
     /**
      * 4,096 events or records: enough that reading the event log is rarely held up by this thread,
@@ -82,7 +84,13 @@ final class DerivedFiles implements AutoCloseable {
         this.views = new PaperViews(campaign);
         this.thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
                 .name("export-campaign-" + campaign.id()).factory());
-        this.made = thread.submit(this::make);
+        this.made = thread.submit(() -> {
+            try {
+                return make();
+            } finally {
+                ready.add(NO_MORE);
+            }
+        });
     }
 
     /** The next event of the log, as stored. */
@@ -110,23 +118,15 @@ final class DerivedFiles implements AutoCloseable {
      * copies one while the next is still being made).
      */
     void putInto(Target zip) throws IOException {
-        while (true) {
-            File file;
-            try {
-                file = made.isDone() ? ready.poll() : ready.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the export's files were made", e);
-            }
-            if (file != null) {
+        try {
+            for (File file = ready.take(); file != NO_MORE; file = ready.take()) {
                 zip.put(file.path(), file.data());
-            } else if (made.isDone()) {
-                made();
-                if (ready.isEmpty()) {
-                    return;
-                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the export's files were made", e);
         }
+        made();
     }
 
     /** Waits until everything is made. */
