@@ -56,14 +56,7 @@ final class DerivedFiles implements AutoCloseable {
         /** The file, made now on the calling thread unless another thread has begun it. */
         StreamingZip.Spooled data() throws IOException {
             making.run();
-            try {
-                return making.get();
-            } catch (ExecutionException e) {
-                throw rethrown(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the export's files were made", e);
-            }
+            return waitFor(making);
         }
     }
 
@@ -157,8 +150,12 @@ final class DerivedFiles implements AutoCloseable {
 
     /** Waits until everything is made. */
     Made made() throws IOException {
+        return waitFor(made);
+    }
+
+    private static <T> T waitFor(Future<T> making) throws IOException {
         try {
-            return made.get();
+            return making.get();
         } catch (ExecutionException e) {
             throw rethrown(e.getCause());
         } catch (InterruptedException e) {
