@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
@@ -40,8 +41,24 @@ import org.eclipse.jgit.transport.BundleWriter;
  */
 final class DerivedFiles implements AutoCloseable {
 
-    /** A file made here, and its name in the export. */
-    record File(String path, StreamingZip.Spooled data) {}
+    /**
+     * A file made here, and its name in the export; or, for the bundle, a file that whichever
+     * thread comes to it first makes.
+     */
+    record File(String path, FutureTask<StreamingZip.Spooled> making) {
+
+        static File made(String path, StreamingZip.Spooled data) {
+            FutureTask<StreamingZip.Spooled> made = new FutureTask<>(() -> data);
+            made.run();
+            return new File(path, made);
+        }
+
+        /** The file, made now on the calling thread unless another thread has begun it. */
+        StreamingZip.Spooled data() throws IOException {
+            making.run();
+            return waitFor(making);
+        }
+    }
 
     /**
      * What was made besides the files: the event log's length and head (for the checkpoint), and how
@@ -55,6 +72,8 @@ final class DerivedFiles implements AutoCloseable {
     }
 
     private static final List<Object> END = List.of();
+    /** Follows the last file made, or a failure: {@link #putInto} waits for it rather than polling. */
+    private static final File NO_MORE = File.made("", null);
     private static final int BATCH = 128;
     /**
      * 4,096 events or records: enough that reading the event log is rarely held up by this thread,
@@ -82,7 +101,13 @@ final class DerivedFiles implements AutoCloseable {
         this.views = new PaperViews(campaign);
         this.thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
                 .name("export-campaign-" + campaign.id()).factory());
-        this.made = thread.submit(this::make);
+        this.made = thread.submit(() -> {
+            try {
+                return make();
+            } finally {
+                ready.add(NO_MORE);
+            }
+        });
     }
 
     /** The next event of the log, as stored. */
@@ -107,32 +132,30 @@ final class DerivedFiles implements AutoCloseable {
 
     /**
      * Puts the files into {@code zip}, in order, each as soon as it is made (so the export's thread
-     * copies one while the next is still being made).
+     * copies one while the next is still being made). The export's thread, done with its own work,
+     * packs the bundle itself if this thread has not begun it: it is then busy with the paper's views,
+     * and otherwise the export's thread would only wait.
      */
     void putInto(Target zip) throws IOException {
-        while (true) {
-            File file;
-            try {
-                file = made.isDone() ? ready.poll() : ready.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the export's files were made", e);
-            }
-            if (file != null) {
+        try {
+            for (File file = ready.take(); file != NO_MORE; file = ready.take()) {
                 zip.put(file.path(), file.data());
-            } else if (made.isDone()) {
-                made();
-                if (ready.isEmpty()) {
-                    return;
-                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the export's files were made", e);
         }
+        made();
     }
 
     /** Waits until everything is made. */
     Made made() throws IOException {
+        return waitFor(made);
+    }
+
+    private static <T> T waitFor(Future<T> making) throws IOException {
         try {
-            return made.get();
+            return making.get();
         } catch (ExecutionException e) {
             throw rethrown(e.getCause());
         } catch (InterruptedException e) {
@@ -214,11 +237,12 @@ final class DerivedFiles implements AutoCloseable {
             treeTails.finishWriting();
             lineage.finishWriting();
 
-            ready.add(new File("trials.jsonl", linesFile));
-            if (!commits.isEmpty()) {
-                ready.add(bundle(commits, committed));
+            ready.add(File.made("trials.jsonl", linesFile));
+            FutureTask<StreamingZip.Spooled> bundle = commits.isEmpty() ? null : bundle(commits, committed);
+            if (bundle != null) {
+                ready.add(new File("repo.bundle", bundle));
             }
-            ready.add(new File("results.tsv", resultsFile));
+            ready.add(File.made("results.tsv", resultsFile));
             ready.add(spooled("tree.tsv", Deflater.BEST_SPEED, out -> {
                 Writer tree = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
                 views.writeTree(treeTails::load, tree);
@@ -228,6 +252,9 @@ final class DerivedFiles implements AutoCloseable {
             ready.add(text("best.json", views.bestJson(loader)));
             ready.add(text("LEADERBOARD.md", views.leaderboard(loader)));
             ready.add(text("KNOWLEDGE.md", views.knowledge(loader, lineage::load)));
+            if (bundle != null) {
+                bundle.run(); // unless the export's thread has taken it
+            }
             return new Made(events.count, events.head, commits.size());
         }
     }
@@ -242,7 +269,8 @@ final class DerivedFiles implements AutoCloseable {
         }
     }
 
-    private File bundle(List<ObjectId> commits, List<Integer> committed) throws IOException {
+    /** The bundle's making, for whichever thread comes to it first. */
+    private FutureTask<StreamingZip.Spooled> bundle(List<ObjectId> commits, List<Integer> committed) {
         if (repository == null) {
             throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
         }
@@ -252,7 +280,8 @@ final class DerivedFiles implements AutoCloseable {
             bundle.include("refs/trials/" + committed.get(i), commits.get(i));
         }
         // A pack is compressed already; and an export given up on stops packing.
-        return spooled("repo.bundle", Deflater.NO_COMPRESSION, out -> bundle.writeBundle(UNTIL_INTERRUPTED, out));
+        return new FutureTask<>(() -> StreamingZip.spool(spool.resolve("entry-repo.bundle"), Deflater.NO_COMPRESSION,
+                out -> bundle.writeBundle(UNTIL_INTERRUPTED, out)));
     }
 
     /**
@@ -282,7 +311,7 @@ final class DerivedFiles implements AutoCloseable {
     }
 
     private File spooled(String path, int level, StreamingZip.Content content) throws IOException {
-        return new File(path, StreamingZip.spool(spool.resolve("entry-" + path), level, content));
+        return File.made(path, StreamingZip.spool(spool.resolve("entry-" + path), level, content));
     }
 
     private static IOException rethrown(Throwable cause) {

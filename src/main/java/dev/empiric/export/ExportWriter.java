@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -251,10 +252,6 @@ public final class ExportWriter {
         }
     }
 
-    private static Writer writer(Path file) throws IOException {
-        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-    }
-
     private static OutputStream nonClosing(OutputStream out) {
         return new FilterOutputStream(out) {
             @Override
@@ -327,11 +324,15 @@ public final class ExportWriter {
         }
     }
 
-    /** The zip being written: every entry under one folder, hashed into the manifest as it goes. */
+    /**
+     * The zip being written: every entry under one folder, hashed into the manifest as it goes. The
+     * manifest is deflated as it grows, while this thread would otherwise wait for {@link DerivedFiles},
+     * rather than in one piece at the end, when nothing else is left to do.
+     */
     private static final class ZipExport implements AutoCloseable {
         private final StreamingZip zip;
         private final String root;
-        private final Path manifestSpool;
+        private final StreamingZip.Spooling manifestEntry;
         private final Writer manifest;
         private HashingStream current;
         private boolean firstInManifest = true;
@@ -339,8 +340,9 @@ public final class ExportWriter {
         ZipExport(OutputStream out, String root, Path spool, Instant now) throws IOException {
             this.zip = new StreamingZip(out, spool.resolve("central-directory"), now);
             this.root = root;
-            this.manifestSpool = spool.resolve("manifest");
-            this.manifest = writer(manifestSpool);
+            this.manifestEntry = new StreamingZip.Spooling(spool.resolve("manifest"), Deflater.BEST_SPEED);
+            this.manifest = new BufferedWriter(new OutputStreamWriter(manifestEntry, StandardCharsets.UTF_8), 1 << 16);
+            manifest.write("{\"format\":\"empiric-manifest/1\",\"files\":{\n");
         }
 
         OutputStream open(String path) throws IOException {
@@ -382,12 +384,9 @@ public final class ExportWriter {
 
         /** MANIFEST.json: the SHA-256 of every other file, in the order they were written. */
         void writeManifest() throws IOException {
-            manifest.close();
-            OutputStream entry = zip.putNextEntry(root + MANIFEST);
-            entry.write("{\"format\":\"empiric-manifest/1\",\"files\":{\n".getBytes(StandardCharsets.UTF_8));
-            Files.copy(manifestSpool, entry);
-            entry.write("\n}}\n".getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
+            manifest.write("\n}}\n");
+            manifest.flush();
+            zip.putSpooled(root + MANIFEST, manifestEntry.finish());
         }
 
         void finish() throws IOException {
@@ -400,7 +399,7 @@ public final class ExportWriter {
 
         @Override
         public void close() throws IOException {
-            manifest.close();
+            manifestEntry.close();
             zip.close();
         }
     }

@@ -36,6 +36,7 @@ final class StreamingZip implements AutoCloseable {
     private final Path directorySpool;
     private final CountingOutput directory;
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+    private final byte[] input = new byte[64 * 1024];
     private final byte[] buffer = new byte[64 * 1024];
     /** One header or record at a time, assembled and then written at once rather than byte by byte. */
     private final ByteBuffer record = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -131,7 +132,7 @@ final class StreamingZip implements AutoCloseable {
             this.file = file;
             this.deflater = new Deflater(level, true);
             this.target = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-            this.deflating = new Deflating(deflater, target, new byte[64 * 1024]);
+            this.deflating = new Deflating(deflater, target, new byte[64 * 1024], new byte[64 * 1024]);
             this.hashed = new HashingStream(deflating);
         }
 
@@ -286,28 +287,56 @@ final class StreamingZip implements AutoCloseable {
         out.flush();
     }
 
-    /** Deflates what is written to it into a target, counting and checksumming. */
+    /**
+     * Deflates what is written to it into a target, counting and checksumming. Small writes (an
+     * event's line, its line break) are gathered first: each call into the deflater costs more than
+     * copying a line, and deflate's output does not depend on how its input is cut.
+     */
     private static class Deflating extends OutputStream {
         private final Deflater deflater;
         private final OutputStream target;
+        private final byte[] input;
         private final byte[] buffer;
+        private int pending;
         final CRC32 crc = new CRC32();
         long size;
         long compressed;
 
-        Deflating(Deflater deflater, OutputStream target, byte[] buffer) {
+        /** @param input gathers small writes; @param buffer takes the deflater's output */
+        Deflating(Deflater deflater, OutputStream target, byte[] input, byte[] buffer) {
             this.deflater = deflater;
             this.target = target;
+            this.input = input;
             this.buffer = buffer;
         }
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+            if (pending == input.length) {
+                deflatePending();
+            }
+            input[pending++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (len > input.length - pending) {
+                deflatePending();
+            }
+            if (len >= input.length) {
+                deflate(b, off, len);
+            } else {
+                System.arraycopy(b, off, input, pending, len);
+                pending += len;
+            }
+        }
+
+        private void deflatePending() throws IOException {
+            deflate(input, 0, pending);
+            pending = 0;
+        }
+
+        private void deflate(byte[] b, int off, int len) throws IOException {
             if (len == 0) {
                 return;
             }
@@ -320,6 +349,7 @@ final class StreamingZip implements AutoCloseable {
         }
 
         void finish() throws IOException {
+            deflatePending();
             deflater.finish();
             while (!deflater.finished()) {
                 drain();
@@ -345,7 +375,7 @@ final class StreamingZip implements AutoCloseable {
         final long offset;
 
         Entry(String name, byte[] encodedName, long offset) {
-            super(deflater, out, buffer);
+            super(deflater, out, input, buffer);
             this.name = name;
             this.encodedName = encodedName;
             this.offset = offset;
