@@ -80,6 +80,8 @@ public class Sandbox {
     private final ExecutorService removals = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("empiric-removals").daemon().factory());
     private final StraySightings straySightings = new StraySightings();
+    /** The gates of the runs' containers that exist, by container id: each holds a connection of the engine client's. */
+    private final Map<String, RunGate> gates = new ConcurrentHashMap<>();
 
     Sandbox(DockerClient docker, InstanceIdentity instance, StoreIdentity store) {
         this.docker = docker;
@@ -122,46 +124,103 @@ public class Sandbox {
         return instance.id();
     }
 
-    /** A container created for a run and not started yet ({@link #prepare}). */
-    public record Prepared(String id, Spec spec) {}
-
-    /** A started run ({@link #start}); its deadline counts from when the engine had started it. */
-    public record Running(String id, Spec spec, long startedNanos) {}
-
     /**
-     * Creates the container of a run without starting it, so that its creation can overlap what comes
-     * before its start. The caller removes it ({@link #removeLater}) whether it ran or not.
+     * A run's container ({@link #prepare}): created, perhaps started ({@link #start}), its command held
+     * behind a gate ({@link RunGate}) until {@link #open}.
      */
-    public Prepared prepare(Spec spec) {
-        return new Prepared(create(spec, spec.command(), false), spec);
+    public static final class Prepared {
+
+        private final String id;
+        private final Spec spec;
+        private final RunGate gate;
+
+        private Prepared(String id, Spec spec, RunGate gate) {
+            this.id = id;
+            this.spec = spec;
+            this.gate = gate;
+        }
+
+        public String id() {
+            return id;
+        }
     }
 
-    /** Starts a prepared container, unless its attempt was stopped ({@link AttemptStopped}). */
-    public Running start(Prepared container) {
-        start(container.id(), container.spec().labels());
-        return new Running(container.id(), container.spec(), System.nanoTime());
+    /** A run under way ({@link #open}); its deadline and its seconds count from the opening of its gate. */
+    public record Running(String id, Spec spec, long openedNanos) {}
+
+    /**
+     * Creates the container of a run with its command behind a gate, and attaches to the gate, so that
+     * its creation and its start can overlap what comes before the run. The caller removes it ({@link
+     * #removeLater}) whether it ran or not.
+     */
+    public Prepared prepare(Spec spec) {
+        String id = create(spec, RunGate.behind(spec.command()), false);
+        RunGate gate = new RunGate();
+        gates.put(id, gate);
+        try {
+            docker.attachContainerCmd(id).withStdIn(gate).withFollowStream(true).exec(gate.attachment);
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+        return new Prepared(id, spec, gate);
+    }
+
+    /**
+     * Starts a prepared container, its command still held by the gate, unless its attempt was stopped
+     * ({@link AttemptStopped}).
+     */
+    public void start(Prepared container) {
+        try {
+            start(container.id, container.spec.labels());
+        } catch (RuntimeException e) {
+            container.gate.shut();
+            throw e;
+        }
+    }
+
+    /**
+     * Lets a started container's command run, unless its attempt was stopped meanwhile ({@link
+     * AttemptStopped}). The engine ending the gate's attachment first (the container went, the engine
+     * restarted) is the platform's failure, never the run's.
+     */
+    public Running open(Prepared container) {
+        try {
+            refuseIfStopped(container.spec.labels());
+        } catch (AttemptStopped e) {
+            container.gate.shut();
+            throw e;
+        }
+        if (!container.gate.open()) {
+            throw new EngineDisrupted("the Docker engine ended the " + container.spec.role()
+                    + " container's attachment before it could begin");
+        }
+        return new Running(container.id, container.spec, System.nanoTime());
     }
 
     /**
      * Waits for a run to end or its deadline to pass (then kills it), and reads its state and the tail
-     * of its output. The container is left for the caller to remove.
+     * of its output. Its seconds are the server's from the opening of the gate to the end the engine
+     * reported, so the container's start is not in them. The container is left for the caller to remove.
      */
     public Result finish(Running run, int outputLimitBytes) {
-        long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.startedNanos());
+        long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.openedNanos());
         boolean timedOut = !completedWithin(docker.waitContainerCmd(run.id()).start(), budgetLeft);
+        double seconds = (System.nanoTime() - run.openedNanos()) / 1e9;
         if (timedOut) {
             kill(run.id());
         }
         InspectContainerResponse.ContainerState state = awaitStopped(run.id(), Duration.ofSeconds(30));
-        double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt());
+        closeGate(run.id());
         long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
         return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
                 output(run.id(), outputLimitBytes));
     }
 
-    /** Starts a prepared container and waits for it to end ({@link #finish}). */
+    /** Starts a prepared container, opens its gate at once and waits for it to end ({@link #finish}). */
     public Result run(Prepared container, int outputLimitBytes) {
-        return finish(start(container), outputLimitBytes);
+        start(container);
+        return finish(open(container), outputLimitBytes);
     }
 
     /**
@@ -311,12 +370,20 @@ public class Sandbox {
     }
 
     public void remove(String containerId) {
+        closeGate(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
             LOG.warnf("could not remove container %s: %s", containerId, e.getMessage());
+        }
+    }
+
+    private void closeGate(String containerId) {
+        RunGate gate = gates.remove(containerId);
+        if (gate != null) {
+            gate.close();
         }
     }
 
@@ -556,6 +623,10 @@ public class Sandbox {
                 .withHostConfig(host)
                 .withAttachStdout(!keeper)
                 .withAttachStderr(!keeper)
+                // a run's gate reads its standard input, which closes when the server's attachment ends
+                .withStdinOpen(!keeper)
+                .withStdInOnce(!keeper)
+                .withAttachStdin(!keeper)
                 .exec()
                 .getId();
     }
@@ -602,13 +673,5 @@ public class Sandbox {
             Thread.currentThread().interrupt();
         }
         return tail.toString();
-    }
-
-    private static double secondsBetween(String started, String finished) {
-        try {
-            return Duration.between(Instant.parse(started), Instant.parse(finished)).toNanos() / 1e9;
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
     }
 }
