@@ -128,22 +128,7 @@ public class Sandbox {
      * A run's container ({@link #prepare}): created, perhaps started ({@link #start}), its command held
      * behind a gate ({@link RunGate}) until {@link #open}.
      */
-    public static final class Prepared {
-
-        private final String id;
-        private final Spec spec;
-        private final RunGate gate;
-
-        private Prepared(String id, Spec spec, RunGate gate) {
-            this.id = id;
-            this.spec = spec;
-            this.gate = gate;
-        }
-
-        public String id() {
-            return id;
-        }
-    }
+    public record Prepared(String id, Spec spec, RunGate gate) {}
 
     /** A run under way ({@link #open}); its deadline and its seconds count from the opening of its gate. */
     public record Running(String id, Spec spec, long openedNanos) {}
@@ -172,9 +157,9 @@ public class Sandbox {
      */
     public void start(Prepared container) {
         try {
-            start(container.id, container.spec.labels());
+            start(container.id(), container.spec().labels());
         } catch (RuntimeException e) {
-            container.gate.shut();
+            container.gate().shut();
             throw e;
         }
     }
@@ -186,16 +171,16 @@ public class Sandbox {
      */
     public Running open(Prepared container) {
         try {
-            refuseIfStopped(container.spec.labels());
+            refuseIfStopped(container.spec().labels());
         } catch (AttemptStopped e) {
-            container.gate.shut();
+            container.gate().shut();
             throw e;
         }
-        if (!container.gate.open()) {
-            throw new EngineDisrupted("the Docker engine ended the " + container.spec.role()
+        if (!container.gate().open()) {
+            throw new EngineDisrupted("the Docker engine ended the " + container.spec().role()
                     + " container's attachment before it could begin");
         }
-        return new Running(container.id, container.spec, System.nanoTime());
+        return new Running(container.id(), container.spec(), System.nanoTime());
     }
 
     /**
