@@ -130,8 +130,14 @@ public class Sandbox {
      */
     public record Prepared(String id, Spec spec, RunGate gate) {}
 
-    /** A run under way ({@link #open}); its deadline and its seconds count from the opening of its gate. */
-    public record Running(String id, Spec spec, long openedNanos) {}
+    /** A run's container started behind its gate ({@link #start}), and when the start returned. */
+    public record Started(Prepared container, long startedNanos) {}
+
+    /**
+     * A run under way ({@link #open}): its deadline counts from the opening of its gate, and the time
+     * it waited behind the gate since its start is taken off its seconds.
+     */
+    public record Running(String id, Spec spec, long openedNanos, long gateNanos) {}
 
     /**
      * Creates the container of a run with its command behind a gate, and attaches to the gate, so that
@@ -155,13 +161,14 @@ public class Sandbox {
      * Starts a prepared container, its command still held by the gate, unless its attempt was stopped
      * ({@link AttemptStopped}).
      */
-    public void start(Prepared container) {
+    public Started start(Prepared container) {
         try {
             start(container.id(), container.spec().labels());
         } catch (RuntimeException e) {
             container.gate().shut();
             throw e;
         }
+        return new Started(container, System.nanoTime());
     }
 
     /**
@@ -169,7 +176,8 @@ public class Sandbox {
      * AttemptStopped}). The engine ending the gate's attachment first (the container went, the engine
      * restarted) is the platform's failure, never the run's.
      */
-    public Running open(Prepared container) {
+    public Running open(Started started) {
+        Prepared container = started.container();
         try {
             refuseIfStopped(container.spec().labels());
         } catch (AttemptStopped e) {
@@ -180,23 +188,29 @@ public class Sandbox {
             throw new EngineDisrupted("the Docker engine ended the " + container.spec().role()
                     + " container's attachment before it could begin");
         }
-        return new Running(container.id(), container.spec(), System.nanoTime());
+        long opened = System.nanoTime();
+        return new Running(container.id(), container.spec(), opened, opened - started.startedNanos());
     }
 
     /**
      * Waits for a run to end or its deadline to pass (then kills it), and reads its state and the tail
-     * of its output. Its seconds are the server's from the opening of the gate to the end the engine
-     * reported, so the container's start is not in them. The container is left for the caller to remove.
+     * of its output. Its seconds are the engine's, from the container's start to its end, less the
+     * time it waited behind its gate as the server counted it: neither the container's start nor the
+     * latency of the server's own calls is in them. The container is left for the caller to remove.
      */
     public Result finish(Running run, int outputLimitBytes) {
         long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.openedNanos());
         boolean timedOut = !completedWithin(docker.waitContainerCmd(run.id()).start(), budgetLeft);
-        double seconds = (System.nanoTime() - run.openedNanos()) / 1e9;
+        double serversSeconds = (System.nanoTime() - run.openedNanos()) / 1e9;
         if (timedOut) {
             kill(run.id());
         }
         InspectContainerResponse.ContainerState state = awaitStopped(run.id(), Duration.ofSeconds(30));
         closeGate(run.id());
+        double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt()) - run.gateNanos() / 1e9;
+        if (!(seconds >= 0)) {
+            seconds = serversSeconds; // the engine gave no usable times
+        }
         long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
         return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
                 output(run.id(), outputLimitBytes));
@@ -204,8 +218,7 @@ public class Sandbox {
 
     /** Starts a prepared container, opens its gate at once and waits for it to end ({@link #finish}). */
     public Result run(Prepared container, int outputLimitBytes) {
-        start(container);
-        return finish(open(container), outputLimitBytes);
+        return finish(open(start(container)), outputLimitBytes);
     }
 
     /**
@@ -658,5 +671,13 @@ public class Sandbox {
             Thread.currentThread().interrupt();
         }
         return tail.toString();
+    }
+
+    private static double secondsBetween(String started, String finished) {
+        try {
+            return Duration.between(Instant.parse(started), Instant.parse(finished)).toNanos() / 1e9;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 }

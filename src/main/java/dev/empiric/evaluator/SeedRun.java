@@ -117,14 +117,14 @@ class SeedRun {
                     List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
                     Duration.ofSeconds(budgets.recipe().seconds()), labels));
             containers.add(recipeContainer.id());
-            sandbox.start(recipeContainer);
+            Sandbox.Started recipeStarted = sandbox.start(recipeContainer);
             if (check != null) {
                 Optional<Measurement> failed = preflightFailure(job, keeper, preflight, check.await());
                 if (failed.isPresent()) {
                     return new Outcome(null, failed.get());
                 }
             }
-            Sandbox.Running recipeRun = sandbox.open(recipeContainer);
+            Sandbox.Running recipeRun = sandbox.open(recipeStarted);
             String nonce = HexFormat.of().formatHex(random.generateSeed(16));
             List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
             env.add("EMPIRIC_NONCE=" + nonce);
@@ -135,7 +135,7 @@ class SeedRun {
                     null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
                     limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
             containers.add(scorerContainer.id());
-            sandbox.start(scorerContainer);
+            Sandbox.Started scorerStarted = sandbox.start(scorerContainer);
             Sandbox.Result recipe = sandbox.finish(recipeRun, logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
@@ -143,7 +143,7 @@ class SeedRun {
             if (recipeFailure.isPresent()) {
                 return new Outcome(null, recipeFailure.get());
             }
-            Sandbox.Result scoring = sandbox.finish(sandbox.open(scorerContainer), logTailBytes);
+            Sandbox.Result scoring = sandbox.finish(sandbox.open(scorerStarted), logTailBytes);
             log(job, role.description() + "scorer seed " + seed, scoring);
             requireEngine(keeper, scoring, "scorer");
             if (scoring.timedOut()) {

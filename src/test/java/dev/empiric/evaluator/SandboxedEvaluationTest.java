@@ -277,9 +277,9 @@ class SandboxedEvaluationTest {
                 List.of(), "/", null, null, List.of(), new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(2),
                 anotherStoresLabels(instance.id() + "-gate-test", 999_005))); // no sweep of this server's removes it
         try {
-            sandbox.start(held);
+            Sandbox.Started started = sandbox.start(held);
             assertTrue(sandbox.keepsRunning(held.id(), Duration.ofSeconds(3)), "held behind its gate past its budget");
-            Sandbox.Result result = sandbox.finish(sandbox.open(held), 1000);
+            Sandbox.Result result = sandbox.finish(sandbox.open(started), 1000);
             assertEquals(0, result.exitCode(), result.output());
             assertFalse(result.timedOut(), "its 2 s budget counts from the opening, not from the start 3 s before");
             assertEquals("ran", result.output().strip());
