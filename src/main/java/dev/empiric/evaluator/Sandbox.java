@@ -80,6 +80,8 @@ public class Sandbox {
     private final ExecutorService removals = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("empiric-removals").daemon().factory());
     private final StraySightings straySightings = new StraySightings();
+    /** The gates of the runs' containers that exist, by container id: each holds a connection of the engine client's. */
+    private final Map<String, RunGate> gates = new ConcurrentHashMap<>();
 
     Sandbox(DockerClient docker, InstanceIdentity instance, StoreIdentity store) {
         this.docker = docker;
@@ -122,46 +124,101 @@ public class Sandbox {
         return instance.id();
     }
 
-    /** A container created for a run and not started yet ({@link #prepare}). */
-    public record Prepared(String id, Spec spec) {}
+    /**
+     * A run's container ({@link #prepare}): created, perhaps started ({@link #start}), its command held
+     * behind a gate ({@link RunGate}) until {@link #open}.
+     */
+    public record Prepared(String id, Spec spec, RunGate gate) {}
 
-    /** A started run ({@link #start}); its deadline counts from when the engine had started it. */
-    public record Running(String id, Spec spec, long startedNanos) {}
+    /** A run's container started behind its gate ({@link #start}), and when the start returned. */
+    public record Started(Prepared container, long startedNanos) {}
 
     /**
-     * Creates the container of a run without starting it, so that its creation can overlap what comes
-     * before its start. The caller removes it ({@link #removeLater}) whether it ran or not.
+     * A run under way ({@link #open}): its deadline counts from the opening of its gate, and the time
+     * it waited behind the gate since its start is taken off its seconds.
+     */
+    public record Running(String id, Spec spec, long openedNanos, long gateNanos) {}
+
+    /**
+     * Creates the container of a run with its command behind a gate, and attaches to the gate, so that
+     * its creation and its start can overlap what comes before the run. The caller removes it ({@link
+     * #removeLater}) whether it ran or not.
      */
     public Prepared prepare(Spec spec) {
-        return new Prepared(create(spec, spec.command(), false), spec);
+        String id = create(spec, RunGate.behind(spec.command()), false);
+        RunGate gate = new RunGate();
+        gates.put(id, gate);
+        try {
+            docker.attachContainerCmd(id).withStdIn(gate).withFollowStream(true).exec(gate.attachment);
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+        return new Prepared(id, spec, gate);
     }
 
-    /** Starts a prepared container, unless its attempt was stopped ({@link AttemptStopped}). */
-    public Running start(Prepared container) {
-        start(container.id(), container.spec().labels());
-        return new Running(container.id(), container.spec(), System.nanoTime());
+    /**
+     * Starts a prepared container, its command still held by the gate, unless its attempt was stopped
+     * ({@link AttemptStopped}).
+     */
+    public Started start(Prepared container) {
+        try {
+            start(container.id(), container.spec().labels());
+        } catch (RuntimeException e) {
+            container.gate().shut();
+            throw e;
+        }
+        return new Started(container, System.nanoTime());
+    }
+
+    /**
+     * Lets a started container's command run, unless its attempt was stopped meanwhile ({@link
+     * AttemptStopped}). The engine ending the gate's attachment first (the container went, the engine
+     * restarted) is the platform's failure, never the run's.
+     */
+    public Running open(Started started) {
+        Prepared container = started.container();
+        try {
+            refuseIfStopped(container.spec().labels());
+        } catch (AttemptStopped e) {
+            container.gate().shut();
+            throw e;
+        }
+        if (!container.gate().open()) {
+            throw new EngineDisrupted("the Docker engine ended the " + container.spec().role()
+                    + " container's attachment before it could begin");
+        }
+        long opened = System.nanoTime();
+        return new Running(container.id(), container.spec(), opened, opened - started.startedNanos());
     }
 
     /**
      * Waits for a run to end or its deadline to pass (then kills it), and reads its state and the tail
-     * of its output. The container is left for the caller to remove.
+     * of its output. Its seconds are the engine's, from the container's start to its end, less the
+     * time it waited behind its gate as the server counted it: neither the container's start nor the
+     * latency of the server's own calls is in them. The container is left for the caller to remove.
      */
     public Result finish(Running run, int outputLimitBytes) {
-        long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.startedNanos());
+        long budgetLeft = run.spec().budget().toNanos() - (System.nanoTime() - run.openedNanos());
         boolean timedOut = !completedWithin(docker.waitContainerCmd(run.id()).start(), budgetLeft);
+        double serversSeconds = (System.nanoTime() - run.openedNanos()) / 1e9;
         if (timedOut) {
             kill(run.id());
         }
         InspectContainerResponse.ContainerState state = awaitStopped(run.id(), Duration.ofSeconds(30));
-        double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt());
+        closeGate(run.id());
+        double seconds = secondsBetween(state.getStartedAt(), state.getFinishedAt()) - run.gateNanos() / 1e9;
+        if (!(seconds >= 0)) {
+            seconds = serversSeconds; // the engine gave no usable times
+        }
         long exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
         return new Result(exitCode, timedOut, Boolean.TRUE.equals(state.getOOMKilled()), seconds,
                 output(run.id(), outputLimitBytes));
     }
 
-    /** Starts a prepared container and waits for it to end ({@link #finish}). */
+    /** Starts a prepared container, opens its gate at once and waits for it to end ({@link #finish}). */
     public Result run(Prepared container, int outputLimitBytes) {
-        return finish(start(container), outputLimitBytes);
+        return finish(open(start(container)), outputLimitBytes);
     }
 
     /**
@@ -311,12 +368,20 @@ public class Sandbox {
     }
 
     public void remove(String containerId) {
+        closeGate(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
             LOG.warnf("could not remove container %s: %s", containerId, e.getMessage());
+        }
+    }
+
+    private void closeGate(String containerId) {
+        RunGate gate = gates.remove(containerId);
+        if (gate != null) {
+            gate.close();
         }
     }
 
@@ -556,6 +621,10 @@ public class Sandbox {
                 .withHostConfig(host)
                 .withAttachStdout(!keeper)
                 .withAttachStderr(!keeper)
+                // a run's gate reads its standard input, which closes when the server's attachment ends
+                .withStdinOpen(!keeper)
+                .withStdInOnce(!keeper)
+                .withAttachStdin(!keeper)
                 .exec()
                 .getId();
     }

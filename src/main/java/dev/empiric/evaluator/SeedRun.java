@@ -24,9 +24,10 @@ import java.util.Optional;
  * loses its content when nothing mounts it); the server reads the result through the keeper. The
  * scorer alone is given a fresh nonce, and only a result file stamped with it counts.
  *
- * <p>Each run's container is created while the step before it runs (the recipe's during the
- * preflight, the scorer's during the recipe), so that only its start is left on the way; it starts
- * only once that step passed. Everything is removed after the result was read, off the way too.
+ * <p>Each run's container is created and started while the step before it runs (the recipe's during
+ * the preflight, the scorer's during the recipe), its command held behind a gate ({@link RunGate})
+ * that opens only once that step passed; so neither start is on the way, and each run's seconds and
+ * deadline count from its opening. Everything is removed after the result was read, off the way too.
  */
 @ApplicationScoped
 class SeedRun {
@@ -109,30 +110,32 @@ class SeedRun {
             Sandbox.Exec check = preflight == null ? null : sandbox.startExec(keeper, preflight.command(),
                     environment(0, preflight.limits().cpus()), RECIPE, Duration.ofSeconds(preflight.limits().seconds()),
                     logTailBytes, labels);
-            // created while the preflight runs; started only once it passed
+            // created and started while the preflight runs; its gate opens only once the preflight passed
             Sandbox.Prepared recipeContainer = sandbox.prepare(new Sandbox.Spec("recipe",
                     job.environment().recipeImage(), job.environment().spec().recipe().command(),
                     environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
                     List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
                     Duration.ofSeconds(budgets.recipe().seconds()), labels));
             containers.add(recipeContainer.id());
+            Sandbox.Started recipeStarted = sandbox.start(recipeContainer);
             if (check != null) {
                 Optional<Measurement> failed = preflightFailure(job, keeper, preflight, check.await());
                 if (failed.isPresent()) {
                     return new Outcome(null, failed.get());
                 }
             }
-            Sandbox.Running recipeRun = sandbox.start(recipeContainer);
+            Sandbox.Running recipeRun = sandbox.open(recipeStarted);
             String nonce = HexFormat.of().formatHex(random.generateSeed(16));
             List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
             env.add("EMPIRIC_NONCE=" + nonce);
             env.add("EMPIRIC_RESULT=" + RESULT_FILE);
-            // created while the recipe runs; started only once the recipe ended, on its final output
+            // created and started while the recipe runs; its gate opens once the recipe ended, on its final output
             Sandbox.Prepared scorerContainer = sandbox.prepare(new Sandbox.Spec("scorer",
                     job.environment().scorerImage(), job.environment().spec().scoring().command(), env, "/", null,
                     null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
                     limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
             containers.add(scorerContainer.id());
+            Sandbox.Started scorerStarted = sandbox.start(scorerContainer);
             Sandbox.Result recipe = sandbox.finish(recipeRun, logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
@@ -140,7 +143,7 @@ class SeedRun {
             if (recipeFailure.isPresent()) {
                 return new Outcome(null, recipeFailure.get());
             }
-            Sandbox.Result scoring = sandbox.run(scorerContainer, logTailBytes);
+            Sandbox.Result scoring = sandbox.finish(sandbox.open(scorerStarted), logTailBytes);
             log(job, role.description() + "scorer seed " + seed, scoring);
             requireEngine(keeper, scoring, "scorer");
             if (scoring.timedOut()) {

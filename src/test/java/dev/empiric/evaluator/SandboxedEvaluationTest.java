@@ -258,10 +258,35 @@ class SandboxedEvaluationTest {
         String log = Api.log(trial.getLong("id"));
         assertTrue(log.contains("preflight: exit 1"), log);
         assertFalse(log.contains("recipe seed"), "no recipe ran:\n" + log);
+        // Its container was created and started behind its gate while the preflight ran. The gate never
+        // opened: the container ended as its gate was shut (125) or it was killed (137) on removal, not by
+        // running the broken file (1).
+        Containers.awaitNoneLeft(docker, instance.id(), Duration.ofSeconds(20));
         List<String> recipeEvents = containerEvents(trial.getInt("number"), "recipe",
                 Instant.parse(trial.getString("startedAt")));
-        assertTrue(recipeEvents.contains("create"), "its container was created while the preflight ran: " + recipeEvents);
-        assertFalse(recipeEvents.contains("start"), "and never started: " + recipeEvents);
+        assertTrue(recipeEvents.containsAll(List.of("create", "start")), "started while the preflight ran: " + recipeEvents);
+        assertTrue((recipeEvents.contains("die 125") || recipeEvents.contains("die 137")) && !recipeEvents.contains("die 1"),
+                "and ended without running: " + recipeEvents);
+    }
+
+    /** A recipe's seconds and deadline count from the opening of its gate: its container's start is in neither. */
+    @Test
+    void aRunBehindItsGateStartsOnlyWhenOpened() throws IOException {
+        String image = catalog.find("digits").orElseThrow().recipeImage();
+        Sandbox.Prepared held = sandbox.prepare(new Sandbox.Spec("recipe", image, List.of("sh", "-c", "echo ran; sleep 1"),
+                List.of(), "/", null, null, List.of(), new Sandbox.Limits(64, 0.5, 16), Duration.ofSeconds(2),
+                anotherStoresLabels(instance.id() + "-gate-test", 999_005))); // no sweep of this server's removes it
+        try {
+            Sandbox.Started started = sandbox.start(held);
+            assertTrue(sandbox.keepsRunning(held.id(), Duration.ofSeconds(3)), "held behind its gate past its budget");
+            Sandbox.Result result = sandbox.finish(sandbox.open(started), 1000);
+            assertEquals(0, result.exitCode(), result.output());
+            assertFalse(result.timedOut(), "its 2 s budget counts from the opening, not from the start 3 s before");
+            assertEquals("ran", result.output().strip());
+            assertTrue(result.seconds() >= 1 && result.seconds() < 2, "seconds from the opening: " + result.seconds());
+        } finally {
+            sandbox.remove(held.id());
+        }
     }
 
     /** What the engine reported about one role's containers of a trial of this campaign since then. */
@@ -274,7 +299,9 @@ class SandboxedEvaluationTest {
                 .exec(new ResultCallback.Adapter<Event>() {
                     @Override
                     public void onNext(Event event) {
-                        actions.add(event.getAction());
+                        String exitCode = event.getActor() == null || event.getActor().getAttributes() == null ? null
+                                : event.getActor().getAttributes().get("exitCode");
+                        actions.add(event.getAction() + (exitCode == null ? "" : " " + exitCode));
                     }
                 }).awaitCompletion(30, TimeUnit.SECONDS);
         return actions;
