@@ -80,7 +80,7 @@ final class RunGate extends InputStream {
     @Override
     public int read() {
         byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
