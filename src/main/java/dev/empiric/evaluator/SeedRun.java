@@ -6,6 +6,7 @@ import dev.empiric.trial.EvaluationJob;
 import dev.empiric.trial.Label;
 import dev.empiric.trial.Measurement;
 import dev.empiric.trial.TrialLogs;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One seed of one trial: the recipe container, then the scoring container on its output. The two
@@ -24,10 +30,12 @@ import java.util.Optional;
  * loses its content when nothing mounts it); the server reads the result through the keeper. The
  * scorer alone is given a fresh nonce, and only a result file stamped with it counts.
  *
- * <p>Each run's container is created and started while the step before it runs (the recipe's during
- * the preflight, the scorer's during the recipe), its command held behind a gate ({@link RunGate})
- * that opens only once that step passed; so neither start is on the way, and each run's seconds and
- * deadline count from its opening. Everything is removed after the result was read, off the way too.
+ * <p>Both runs' containers are created and started before the recipe runs (the recipe's while the
+ * keeper starts, the scorer's during the preflight), each with its command held behind a gate ({@link
+ * RunGate}) that opens only once the step before it passed (the preflight for the recipe, the recipe
+ * for the scorer); so no start is on the way but the keeper's, none shares the cores with a run that
+ * had a preflight, and each run's seconds and deadline count from its opening. Everything is removed
+ * after the result was read, off the way too.
  */
 @ApplicationScoped
 class SeedRun {
@@ -71,6 +79,9 @@ class SeedRun {
     private final TrialLogs logs;
     private final int logTailBytes;
     private final SecureRandom random = new SecureRandom();
+    /** Where the runs' containers are created and started while the keeper starts: the engine's calls block. */
+    private final ExecutorService starts = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("empiric-start-", 0).factory());
 
     SeedRun(Sandbox sandbox, TrialLogs logs, EmpiricConfig config) {
         this.sandbox = sandbox;
@@ -94,8 +105,22 @@ class SeedRun {
         String output = sandbox.createTmpfsVolume(prefix + "-out", budgets.recipe().outputMb(), labels);
         String result = sandbox.createTmpfsVolume(prefix + "-result", 1, labels);
         // Removed once the result is read, off the evaluator's path: the outcome does not wait for them.
-        List<String> containers = new ArrayList<>();
+        List<String> containers = new CopyOnWriteArrayList<>();
+        String nonce = HexFormat.of().formatHex(random.generateSeed(16));
+        List<String> scorerEnv = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
+        scorerEnv.add("EMPIRIC_NONCE=" + nonce);
+        scorerEnv.add("EMPIRIC_RESULT=" + RESULT_FILE);
+        Future<Sandbox.Started> recipeStart = null;
+        Future<Sandbox.Started> scorerStart = null;
         try {
+            // Both runs' containers start behind their gates before the recipe runs, the recipe's beside the
+            // keeper and the scorer's beside the preflight: on the way to the recipe only the keeper's start
+            // and the preflight remain, and no start shares the cores with a run.
+            recipeStart = startBehindGate(new Sandbox.Spec("recipe",
+                    job.environment().recipeImage(), job.environment().spec().recipe().command(),
+                    environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
+                    List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
+                    Duration.ofSeconds(budgets.recipe().seconds()), labels), containers);
             // it sleeps no longer than this seed run may take, so a keeper whose server died ends by itself
             Duration lifetime = KEEPER_MARGIN.plusSeconds(budgets.recipe().seconds() + budgets.scoring().seconds());
             if (preflight != null) {
@@ -107,35 +132,23 @@ class SeedRun {
                             new Sandbox.Volume(result, KEPT + "/" + KEPT_RESULT, true)),
                     preflight == null ? KEEPER_LIMITS : limits(preflight.limits()), lifetime, labels);
             containers.add(keeper);
-            Sandbox.Exec check = preflight == null ? null : sandbox.startExec(keeper, preflight.command(),
-                    environment(0, preflight.limits().cpus()), RECIPE, Duration.ofSeconds(preflight.limits().seconds()),
-                    logTailBytes, labels);
-            // created and started while the preflight runs; its gate opens only once the preflight passed
-            Sandbox.Prepared recipeContainer = sandbox.prepare(new Sandbox.Spec("recipe",
-                    job.environment().recipeImage(), job.environment().spec().recipe().command(),
-                    environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
-                    List.of(new Sandbox.Volume(output, OUT, false)), limits(budgets.recipe()),
-                    Duration.ofSeconds(budgets.recipe().seconds()), labels));
-            containers.add(recipeContainer.id());
-            Sandbox.Started recipeStarted = sandbox.start(recipeContainer);
-            if (check != null) {
+            // after the keeper's start, not beside it: two starts at once on two cores delay the keeper's
+            scorerStart = startBehindGate(new Sandbox.Spec("scorer",
+                    job.environment().scorerImage(), job.environment().spec().scoring().command(), scorerEnv, "/",
+                    null, null, List.of(new Sandbox.Volume(output, OUT, true),
+                            new Sandbox.Volume(result, RESULT_DIR, false)),
+                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), containers);
+            if (preflight != null) {
+                Sandbox.Exec check = sandbox.startExec(keeper, preflight.command(),
+                        environment(0, preflight.limits().cpus()), RECIPE,
+                        Duration.ofSeconds(preflight.limits().seconds()), logTailBytes, labels);
                 Optional<Measurement> failed = preflightFailure(job, keeper, preflight, check.await());
                 if (failed.isPresent()) {
                     return new Outcome(null, failed.get());
                 }
             }
-            Sandbox.Running recipeRun = sandbox.open(recipeStarted);
-            String nonce = HexFormat.of().formatHex(random.generateSeed(16));
-            List<String> env = new ArrayList<>(environment(seed, budgets.scoring().cpus()));
-            env.add("EMPIRIC_NONCE=" + nonce);
-            env.add("EMPIRIC_RESULT=" + RESULT_FILE);
-            // created and started while the recipe runs; its gate opens once the recipe ended, on its final output
-            Sandbox.Prepared scorerContainer = sandbox.prepare(new Sandbox.Spec("scorer",
-                    job.environment().scorerImage(), job.environment().spec().scoring().command(), env, "/", null,
-                    null, List.of(new Sandbox.Volume(output, OUT, true), new Sandbox.Volume(result, RESULT_DIR, false)),
-                    limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels));
-            containers.add(scorerContainer.id());
-            Sandbox.Started scorerStarted = sandbox.start(scorerContainer);
+            Sandbox.Running recipeRun = sandbox.open(started(recipeStart));
+            Sandbox.Started scorerStarted = started(scorerStart);
             Sandbox.Result recipe = sandbox.finish(recipeRun, logTailBytes);
             log(job, role.description() + "recipe seed " + seed, recipe);
             requireEngine(keeper, recipe, "recipe");
@@ -170,8 +183,57 @@ class SeedRun {
                     + (budgets.artifactIncludesCode() ? codeBytes : 0)));
             return new Outcome(metrics, null);
         } finally {
+            // whatever the starts made must be known before it is handed over for removal
+            settle(recipeStart);
+            settle(scorerStart);
             sandbox.removeLater(containers, List.of(output, result));
         }
+    }
+
+    /** Creates and starts a run's container behind its gate on a thread of its own; its id goes into {@code containers}. */
+    private Future<Sandbox.Started> startBehindGate(Sandbox.Spec spec, List<String> containers) {
+        return starts.submit(() -> {
+            Sandbox.Prepared container = sandbox.prepare(spec);
+            containers.add(container.id());
+            return sandbox.start(container);
+        });
+    }
+
+    /** The started container, or what its start threw, as it was thrown. */
+    private static Sandbox.Started started(Future<Sandbox.Started> start) {
+        try {
+            return start.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException thrown) {
+                throw thrown;
+            }
+            throw new IllegalStateException("a container's start failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AttemptStopped("interrupted while its containers started");
+        }
+    }
+
+    /**
+     * Waits for a start, if one was made, to end, however it ends. Not when interrupted: then what it
+     * makes carries the trial's labels and goes with the next stray sweep.
+     */
+    private static void settle(Future<Sandbox.Started> start) {
+        if (start == null) {
+            return;
+        }
+        try {
+            start.get();
+        } catch (ExecutionException ignored) {
+            // thrown to the caller by started(), or beside the failure that ended the seed run
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void stopStarting() {
+        starts.shutdownNow();
     }
 
     private Optional<Measurement> preflightFailure(EvaluationJob job, String keeper, Preflight preflight,
