@@ -140,7 +140,7 @@ class SeedRun {
                     limits(budgets.scoring()), Duration.ofSeconds(budgets.scoring().seconds()), labels), containers);
             if (preflight != null) {
                 Sandbox.Exec check = sandbox.startExec(keeper, preflight.command(),
-                        environment(0, preflight.limits().cpus()), RECIPE,
+                        preflightEnvironment(preflight.limits().cpus()), RECIPE,
                         Duration.ofSeconds(preflight.limits().seconds()), logTailBytes, labels);
                 Optional<Measurement> failed = preflightFailure(job, keeper, preflight, check.await());
                 if (failed.isPresent()) {
@@ -278,12 +278,28 @@ class SeedRun {
         return Optional.empty();
     }
 
-    /** What every container of a trial is told: its seed, where to write, and to use only its CPUs. */
+    /**
+     * What every container of a trial is told: its seed, where to write, and to use only its CPUs.
+     * Python writes no compiled files (the recipe's folder is read-only) and reads the image's: no
+     * cache prefix, which would make it look for compiled modules under the prefix only and compile
+     * every module it imports from source at every run (numpy and scikit-learn took 1.3-1.5 s to
+     * import so, against 0.35-0.57 s).
+     */
     static List<String> environment(int seed, double cpus) {
         String threads = Integer.toString((int) Math.max(1, Math.ceil(cpus)));
         return List.of("EMPIRIC_SEED=" + seed, "EMPIRIC_OUT=" + OUT, "HOME=/tmp", "PYTHONDONTWRITEBYTECODE=1",
-                "PYTHONPYCACHEPREFIX=/tmp/pycache", "PYTHONUNBUFFERED=1", "OMP_NUM_THREADS=" + threads,
-                "MKL_NUM_THREADS=" + threads);
+                "PYTHONUNBUFFERED=1", "OMP_NUM_THREADS=" + threads, "MKL_NUM_THREADS=" + threads);
+    }
+
+    /**
+     * The preflight's: a check such as {@code python3 -m py_compile} writes the compiled file it
+     * makes whatever it is told, so its cache goes to the keeper's /tmp, the recipe's folder being
+     * read-only. Nothing the preflight writes there reaches a run.
+     */
+    private static List<String> preflightEnvironment(double cpus) {
+        List<String> env = new ArrayList<>(environment(0, cpus));
+        env.add("PYTHONPYCACHEPREFIX=/tmp/pycache");
+        return env;
     }
 
     static Sandbox.Limits limits(Budgets.Limits limits) {
