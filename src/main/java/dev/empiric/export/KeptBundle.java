@@ -40,7 +40,7 @@ final class KeptBundle {
     private final Path file;
     /**
      * What this export packed, and for which refs; kept at {@link #commit()}. Set on whichever thread
-     * packs, read on the export's once it has waited for every file ({@link DerivedFiles#made}).
+     * packs, read on the export's once it has waited for every file ({@link DerivedFiles#made()}).
      */
     private byte[] packedRefs;
     private StreamingZip.Spooled packed;
