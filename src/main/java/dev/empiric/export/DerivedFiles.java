@@ -48,9 +48,7 @@ final class DerivedFiles implements AutoCloseable {
     record File(String path, FutureTask<StreamingZip.Spooled> making) {
 
         static File made(String path, StreamingZip.Spooled data) {
-            FutureTask<StreamingZip.Spooled> made = new FutureTask<>(() -> data);
-            made.run();
-            return new File(path, made);
+            return new File(path, done(data));
         }
 
         /** The file, made now on the calling thread unless another thread has begun it. */
@@ -83,6 +81,7 @@ final class DerivedFiles implements AutoCloseable {
 
     private final Path spool;
     private final Repository repository;
+    private final KeptBundle keptBundle;
     private final PaperViews views;
     private final BlockingQueue<List<Object>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private final ExecutorService thread;
@@ -94,10 +93,12 @@ final class DerivedFiles implements AutoCloseable {
     /**
      * @param spool a folder for the files being made, removed by the caller
      * @param repository the campaign's, for the bundle; may be null when no record has a commit
+     * @param keptBundle the previous export's bundle, copied instead of packed when its refs are the same
      */
-    DerivedFiles(ExportCampaign campaign, Path spool, Repository repository) {
+    DerivedFiles(ExportCampaign campaign, Path spool, Repository repository, KeptBundle keptBundle) {
         this.spool = spool;
         this.repository = repository;
+        this.keptBundle = keptBundle;
         this.views = new PaperViews(campaign);
         this.thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
                 .name("export-campaign-" + campaign.id()).factory());
@@ -269,10 +270,19 @@ final class DerivedFiles implements AutoCloseable {
         }
     }
 
-    /** The bundle's making, for whichever thread comes to it first. */
+    /**
+     * The bundle's making, for whichever thread comes to it first; or the previous export's bundle
+     * when it holds the same refs. Each record's commit has been read from the repository by then
+     * ({@link RecordChain}), so a copy still shows that the repository holds every trial's commit.
+     */
     private FutureTask<StreamingZip.Spooled> bundle(List<ObjectId> commits, List<Integer> committed) {
         if (repository == null) {
             throw new IllegalArgumentException("the trials have commits, so the export needs their repository");
+        }
+        byte[] refs = KeptBundle.refs(committed, commits);
+        StreamingZip.Spooled kept = keptBundle.matching(refs);
+        if (kept != null) {
+            return done(kept);
         }
         BundleWriter bundle = new BundleWriter(repository);
         bundle.setPackConfig(packConfig(repository));
@@ -280,8 +290,12 @@ final class DerivedFiles implements AutoCloseable {
             bundle.include("refs/trials/" + committed.get(i), commits.get(i));
         }
         // A pack is compressed already; and an export given up on stops packing.
-        return new FutureTask<>(() -> StreamingZip.spool(spool.resolve("entry-repo.bundle"), Deflater.NO_COMPRESSION,
-                out -> bundle.writeBundle(UNTIL_INTERRUPTED, out)));
+        return new FutureTask<>(() -> {
+            StreamingZip.Spooled packed = StreamingZip.spool(spool.resolve("entry-repo.bundle"),
+                    Deflater.NO_COMPRESSION, out -> bundle.writeBundle(UNTIL_INTERRUPTED, out));
+            keptBundle.packed(refs, packed);
+            return packed;
+        });
     }
 
     /**
@@ -297,6 +311,13 @@ final class DerivedFiles implements AutoCloseable {
         pack.setBigFileThreshold(4 << 20);
         pack.setDeltaCompress(false);
         return pack;
+    }
+
+    /** The making of a file that is made already. */
+    private static FutureTask<StreamingZip.Spooled> done(StreamingZip.Spooled data) {
+        FutureTask<StreamingZip.Spooled> made = new FutureTask<>(() -> data);
+        made.run();
+        return made;
     }
 
     private static final ProgressMonitor UNTIL_INTERRUPTED = new EmptyProgressMonitor() {

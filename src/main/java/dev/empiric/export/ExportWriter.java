@@ -81,15 +81,17 @@ public final class ExportWriter {
     /**
      * As {@link #writeZip(ExportSource, Repository, OutputStream)}, reusing the deflated diffs, logs
      * and views the campaign's previous export kept in {@code cacheFile}, and keeping this one's there
-     * for the next ({@link AttachmentCache}); null keeps nothing.
+     * for the next ({@link AttachmentCache}); likewise its {@code repo.bundle}, kept beside it, while
+     * the trials' refs are the same ({@link KeptBundle}). Null keeps nothing.
      */
     public Summary writeZip(ExportSource source, Repository repository, OutputStream out, Path cacheFile)
             throws IOException {
         ExportCampaign campaign = source.campaign();
         Path spool = Files.createTempDirectory("empiric-export-");
+        KeptBundle keptBundle = KeptBundle.beside(cacheFile);
         try (AttachmentCache cache = AttachmentCache.at(cacheFile);
                 ZipExport zip = new ZipExport(out, folder(campaign.id()) + "/", spool, clock.instant());
-                DerivedFiles derived = new DerivedFiles(campaign, spool, repository)) {
+                DerivedFiles derived = new DerivedFiles(campaign, spool, repository, keptBundle)) {
             try (Stream<EventRecord> log = source.events()) {
                 for (Iterator<EventRecord> it = log.iterator(); it.hasNext(); ) {
                     derived.add(it.next());
@@ -121,6 +123,7 @@ public final class ExportWriter {
             zip.writeManifest();
             zip.finish();
             cache.commit();
+            keptBundle.commit();
             return new Summary(folder(campaign.id()), chain.size(), made.events(), made.commits(), chain.merkleRoot(),
                     checkpoint.key(), zip.size(), cache.reused());
         } finally {

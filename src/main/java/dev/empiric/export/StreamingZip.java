@@ -1,7 +1,9 @@
 package dev.empiric.export;
 
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -160,9 +162,25 @@ final class StreamingZip implements AutoCloseable {
         }
     }
 
-    /** Adds an entry {@link #spool spooled} before, copying its deflated bytes as they are. */
+    /**
+     * Adds an entry {@link #spool spooled} before, copying its deflated bytes as they are: the first
+     * {@code compressed} bytes of its file, which may go on with something else ({@link KeptBundle}).
+     */
     void putSpooled(String name, Spooled entry) throws IOException {
-        putRaw(name, entry.crc(), entry.size(), entry.compressed(), () -> Files.copy(entry.file(), out));
+        putRaw(name, entry.crc(), entry.size(), entry.compressed(), () -> {
+            try (InputStream in = Files.newInputStream(entry.file())) {
+                byte[] buffer = new byte[1 << 16];
+                for (long left = entry.compressed(); left > 0; ) {
+                    int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (read < 0) {
+                        throw new EOFException(entry.file() + " ends before the " + entry.compressed()
+                                + " bytes spooled into it");
+                    }
+                    out.write(buffer, 0, read);
+                    left -= read;
+                }
+            }
+        });
     }
 
     private interface RawData {

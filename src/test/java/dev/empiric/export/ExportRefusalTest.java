@@ -96,6 +96,7 @@ class ExportRefusalTest {
         }
         assertTrue(spoolsBefore.containsAll(spools()), "the spool folder was removed");
         assertTrue(Files.notExists(cache), "a refused export keeps no cache");
+        assertTrue(Files.notExists(KeptBundle.fileBeside(cache)), "nor a bundle");
         return refused;
     }
 
