@@ -3,6 +3,7 @@ package dev.empiric.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,6 +120,19 @@ class SandboxedEvaluationTest {
         assertEquals("DISCARD", trial.getString("label"), trial.prettify());
         assertTrue(trial.getDouble("score") < baselineScore);
         assertTrue(trial.getDouble("deltaVsBest") < 0);
+    }
+
+    /**
+     * A run imports the image's compiled modules: given a Python cache prefix, as every run was once,
+     * Python looks for them under the prefix only and compiles numpy from source at every run.
+     */
+    @Test
+    void aRecipeImportsTheImagesCompiledModules() {
+        JsonPath trial = Api.run(campaign, "numpy from its compiled files", Diffs.digits("import numpy as np\n",
+                "import numpy as np\n\nif not os.path.exists(np.__cached__):\n"
+                        + "    raise SystemExit(\"numpy compiled from source: no \" + np.__cached__)\n"));
+        assertNotNull(trial.get("score"), trial.prettify());
+        assertEquals(baselineScore, trial.getDouble("score"), 1e-12, "the same training as the baseline's");
     }
 
     @Test
