@@ -115,7 +115,7 @@ class SeedRun {
         try {
             // Both runs' containers start behind their gates before the recipe runs, the recipe's beside the
             // keeper and the scorer's beside the preflight: on the way to the recipe only the keeper's start
-            // and the preflight remain, and no start shares the cores with a run.
+            // and the preflight remain, and after a preflight no start shares the cores with a run.
             recipeStart = startBehindGate(new Sandbox.Spec("recipe",
                     job.environment().recipeImage(), job.environment().spec().recipe().command(),
                     environment(seed, budgets.recipe().cpus()), RECIPE, tree.toString(), RECIPE,
