@@ -10,9 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,11 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An export reuses the deflated files of the campaign's previous export only where they still
@@ -33,26 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * changed or a diff that differs is read again, and a damaged cache costs only the time it saved.
  */
 @Tag("unit")
-class AttachmentCacheTest {
+class AttachmentCacheTest extends ExportFixtureTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T08:00:00Z"), ZoneOffset.UTC);
     /** The fixture's trials carry 9 diffs and 9 logs, and name 8 views. */
     private static final int FILES = 9 + 9 + 8;
-
-    @TempDir
-    static Path temp;
-
-    static ExportFixture fixture;
-
-    @BeforeAll
-    static void build() {
-        fixture = new ExportFixture(temp.resolve("campaign"));
-    }
-
-    @AfterAll
-    static void close() {
-        fixture.close();
-    }
 
     private record Export(byte[] zip, ExportWriter.Summary summary) {}
 
@@ -144,7 +122,7 @@ class AttachmentCacheTest {
 
     private static Export export(ExportSource source, Path cache) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExportWriter.Summary summary = new ExportWriter(fixture.key, CLOCK).writeZip(source, fixture.repository, out,
+        ExportWriter.Summary summary = writer().writeZip(source, fixture.repository, out,
                 cache);
         return new Export(out.toByteArray(), summary);
     }

@@ -88,10 +88,14 @@ final class ExportChecks {
 
     /** A fresh copy of an export folder to tamper with. */
     static Path copy(Path pristine, Path under) throws IOException {
-        Path target = Files.createTempDirectory(under, "tampered-");
-        try (Stream<Path> files = Files.walk(pristine)) {
+        return copyTree(pristine, Files.createTempDirectory(under, "tampered-"));
+    }
+
+    /** Copies the folder {@code source} and everything in it to {@code target}. */
+    static Path copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.toList()) {
-                Path to = target.resolve(pristine.relativize(file).toString());
+                Path to = target.resolve(source.relativize(file).toString());
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(to);
                 } else {

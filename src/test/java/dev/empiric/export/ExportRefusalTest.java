@@ -9,42 +9,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An export that cannot be made whole is refused with the reason, whichever of its two threads
  * found the fault ({@link DerivedFiles}), and leaves nothing behind: no thread still running, no
  * spool folder, no partial cache.
  */
-class ExportRefusalTest {
+class ExportRefusalTest extends ExportFixtureTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T08:00:00Z"), ZoneOffset.UTC);
-
-    @TempDir
-    static Path temp;
-
-    static ExportFixture fixture;
-
-    @BeforeAll
-    static void build() {
-        fixture = new ExportFixture(temp.resolve("campaign"));
-    }
-
-    @AfterAll
-    static void close() {
-        fixture.close();
-    }
 
     @Test
     void anEventLogWithAGapIsRefused() {
@@ -86,7 +64,7 @@ class ExportRefusalTest {
         ExportSource changed = fixture.source(events, trials, UnaryOperator.identity());
         Set<Path> spoolsBefore = spools();
         Path cache = temp.resolve("cache-" + System.nanoTime() + ".bin");
-        Exception refused = assertThrows(Exception.class, () -> new ExportWriter(fixture.key, CLOCK)
+        Exception refused = assertThrows(Exception.class, () -> writer()
                 .writeZip(changed, repository, new ByteArrayOutputStream(), cache));
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().startsWith("export-campaign-")) {

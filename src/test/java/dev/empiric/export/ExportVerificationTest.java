@@ -18,19 +18,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.transport.BundleWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An export of a real campaign (see {@link ExportFixture}) verified by the shipped verify.py, as an
@@ -39,30 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
  * the one that names it, not the manifest.
  */
 @Tag("unit")
-class ExportVerificationTest {
+class ExportVerificationTest extends ExportFixtureTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T08:00:00Z"), ZoneOffset.UTC);
-
-    @TempDir
-    static Path temp;
-
-    static ExportFixture fixture;
     static ExportWriter.Summary summary;
     static byte[] zip;
     static Path pristine;
 
     @BeforeAll
     static void export() throws IOException {
-        fixture = new ExportFixture(temp.resolve("campaign"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        summary = new ExportWriter(fixture.key, CLOCK).writeZip(fixture.source(), fixture.repository, out);
+        summary = writer().writeZip(fixture.source(), fixture.repository, out);
         zip = out.toByteArray();
         pristine = unzip(zip, temp.resolve("pristine")).resolve(summary.folder());
-    }
-
-    @AfterAll
-    static void close() {
-        fixture.close();
     }
 
     @Test
@@ -268,7 +251,7 @@ class ExportVerificationTest {
         ExportSource changed = fixture.source(UnaryOperator.identity(), trials -> trials.map(change),
                 UnaryOperator.identity());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExportWriter.Summary written = new ExportWriter(fixture.key, CLOCK).writeZip(changed, fixture.repository, out);
+        ExportWriter.Summary written = writer().writeZip(changed, fixture.repository, out);
         return unzip(out.toByteArray(), temp.resolve(name)).resolve(written.folder());
     }
 

@@ -10,9 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -24,11 +21,8 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A campaign's next export copies the previous one's {@code repo.bundle} while the trials name the
@@ -37,24 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * says) no longer reads the trees and files from the repository.
  */
 @Tag("unit")
-class KeptBundleTest {
+class KeptBundleTest extends ExportFixtureTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T08:00:00Z"), ZoneOffset.UTC);
-
-    @TempDir
-    static Path temp;
-
-    static ExportFixture fixture;
-
-    @BeforeAll
-    static void build() {
-        fixture = new ExportFixture(temp.resolve("campaign"));
-    }
-
-    @AfterAll
-    static void close() {
-        fixture.close();
-    }
 
     @Test
     void theSameRefsCopyTheBundleWithoutReadingTheRepositoryAgain() throws IOException {
@@ -110,7 +88,7 @@ class KeptBundleTest {
 
     private static byte[] export(ExportSource source, Repository repository, Path cache) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ExportWriter(fixture.key, CLOCK).writeZip(source, repository, out, cache);
+        writer().writeZip(source, repository, out, cache);
         return out.toByteArray();
     }
 
@@ -124,18 +102,7 @@ class KeptBundleTest {
     }
 
     private static Path copyOfTheRepository(Path target) throws IOException {
-        Path source = fixture.repository.getDirectory().toPath();
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path to = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
-        return target;
+        return ExportChecks.copyTree(fixture.repository.getDirectory().toPath(), target);
     }
 
     private static ObjectId lastTrialsTrainPy(Repository repository) throws IOException {
