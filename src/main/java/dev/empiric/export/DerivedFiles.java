@@ -1,6 +1,7 @@
 package dev.empiric.export;
 
 import dev.empiric.campaign.EventLog;
+import dev.empiric.trial.GitTrialStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -287,7 +288,7 @@ final class DerivedFiles implements AutoCloseable {
         BundleWriter bundle = new BundleWriter(repository);
         bundle.setPackConfig(packConfig(repository));
         for (int i = 0; i < commits.size(); i++) {
-            bundle.include("refs/trials/" + committed.get(i), commits.get(i));
+            bundle.include(GitTrialStore.trialRef(committed.get(i)), commits.get(i));
         }
         // A pack is compressed already; and an export given up on stops packing.
         return new FutureTask<>(() -> {

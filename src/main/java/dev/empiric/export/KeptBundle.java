@@ -1,6 +1,7 @@
 package dev.empiric.export;
 
 import dev.empiric.Sha256;
+import dev.empiric.trial.GitTrialStore;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,7 +67,7 @@ final class KeptBundle {
         MessageDigest sha = Sha256.digest();
         byte[] id = new byte[Constants.OBJECT_ID_LENGTH];
         for (int i = 0; i < numbers.size(); i++) {
-            sha.update(("refs/trials/" + numbers.get(i) + " ").getBytes(StandardCharsets.US_ASCII));
+            sha.update((GitTrialStore.trialRef(numbers.get(i)) + " ").getBytes(StandardCharsets.US_ASCII));
             commits.get(i).copyRawTo(id, 0);
             sha.update(id);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.empiric.Sha256;
 import dev.empiric.campaign.EventLog;
 import dev.empiric.environment.EnvironmentSpec.Goal;
+import dev.empiric.trial.GitTrialStore;
 import dev.empiric.trial.Label;
 import dev.empiric.trial.PairedTest;
 import java.io.ByteArrayInputStream;
@@ -582,7 +583,7 @@ public final class Verifier {
                 return;
             }
             Map<String, String> refs = new HashMap<>();
-            for (Ref ref : repository.getRefDatabase().getRefsByPrefix("refs/trials/")) {
+            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(GitTrialStore.TRIAL_REFS)) {
                 refs.put(ref.getName(), ref.getObjectId().name());
             }
             int applied = 0;
@@ -595,7 +596,7 @@ public final class Verifier {
                     failures.add("trial " + n + ": commit " + r.commit() + " is not in repo.bundle");
                     continue;
                 }
-                String ref = refs.get("refs/trials/" + n);
+                String ref = refs.get(GitTrialStore.trialRef(n));
                 if (!r.commit().equals(ref)) {
                     failures.add("trial " + n + ": repo.bundle's refs/trials/" + n + " is "
                             + (ref == null ? "missing" : ref) + ", not the record's commit " + r.commit());

@@ -44,6 +44,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 @ApplicationScoped
 public class GitTrialStore {
 
+    /** Where each trial's commit is kept: the export's bundle carries the same names, and its verifier reads them. */
+    public static final String TRIAL_REFS = "refs/trials/";
+
     private static final PersonIdent SERVER = new PersonIdent("Empiric", "server@empiric.invalid");
     private final Path root;
     private final Map<Long, Repository> open = new ConcurrentHashMap<>();
@@ -52,6 +55,11 @@ public class GitTrialStore {
 
     GitTrialStore(EmpiricConfig config) {
         this.root = config.dataDir().resolve("repos").toAbsolutePath();
+    }
+
+    /** The ref of trial {@code number}'s commit (the baseline's is trial 0). */
+    public static String trialRef(int number) {
+        return TRIAL_REFS + number;
     }
 
     public Path root() {
@@ -74,7 +82,7 @@ public class GitTrialStore {
                 ObjectId tree = insertTree(inserter, recipeDir);
                 ObjectId commit = insertCommit(inserter, tree, null, SERVER, message);
                 inserter.flush();
-                setRef(repository, "refs/trials/0", commit);
+                setRef(repository, trialRef(0), commit);
                 setRef(repository, "refs/heads/best", commit);
                 repository.updateRef(Constants.HEAD).link("refs/heads/best");
                 return commit.name();
@@ -108,7 +116,7 @@ public class GitTrialStore {
             PersonIdent agent = new PersonIdent(author, author + "@agents.empiric.invalid", Instant.now(), ZoneOffset.UTC);
             ObjectId commit = insertCommit(inserter, result.getTreeId(), parent, agent, message);
             inserter.flush();
-            setRef(repository(campaignId), "refs/trials/" + number, commit);
+            setRef(repository(campaignId), trialRef(number), commit);
             return commit.name();
         } catch (IOException | RuntimeException e) {
             // Reading the parent, inserting objects, moving the ref: all the repository's doing.

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class ExportRefusalTest extends ExportFixtureTest {
 
-
     @Test
     void anEventLogWithAGapIsRefused() {
         Exception refused = refused(events -> events.filter(e -> e.seq() != 3), UnaryOperator.identity(),

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class KeptBundleTest extends ExportFixtureTest {
 
-
     @Test
     void theSameRefsCopyTheBundleWithoutReadingTheRepositoryAgain() throws IOException {
         Path cache = temp.resolve("same/attachments.bin");
